@@ -1,0 +1,422 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"spindle/iso9660"
+	"spindle/iso9660/eltorito"
+)
+
+type masterFlags struct {
+	output                               string
+	volID, volset, preparer, publisher   string
+	appID, sysID, copyright, abstract    string
+	biblio                               string
+	rock, rational, rrip110              bool
+	joliet, jolietLong                   bool
+	level                                int
+	longNames, omitPeriod, omitVersion   bool
+	allowLower, relaxed, leadingDots     bool
+	graftPoints, follow                  bool
+	excludes, excludeLists               []string
+	catalog                              string
+	printSize, noPad, pad, quiet, asJSON bool
+	reproducible, sample, verbose        bool
+	boot                                 bootBuilder
+}
+
+func newMasterCmd() *cobra.Command {
+	f := &masterFlags{}
+	c := &cobra.Command{
+		Use:   "master [flags] -o OUT.iso SOURCE...",
+		Short: "Build an ISO 9660 image (Rock Ridge, Joliet, El Torito) from files",
+		Long: `Build an ISO 9660 (ECMA-119) image from files and directories.
+
+A SOURCE directory's contents become the image's root; with -graft-points a
+SOURCE may be written DEST=SRC to place SRC at DEST in the image
+("home.20010704/=/home" puts the contents of /home into /home.20010704).
+
+The flags of mkisofs, genisoimage and "xorriso -as mkisofs" are accepted in
+their own spelling (-graft-points, -iso-level 3, -no-emul-boot, ...), so
+their command lines run unchanged after "spindle master".
+
+Files of 4 GiB and more are stored as multi-extent files; directories deeper
+than ISO 9660 allows are relocated (Rock Ridge); names are mapped without
+collisions. The image is written under a temporary name and renamed when
+complete, or streamed to standard output with -o -.
+
+With SOURCE_DATE_EPOCH set, or --reproducible, two runs over the same tree
+give byte-identical images.
+
+` + exitCodesHelp,
+		Example: `  # A backup with Rock Ridge and Joliet, cache files left out (seed recipe)
+  spindle master -r -J -V Backup_Home -m '*cache*' -o img.iso -graft-points home.20010704/=/home
+
+  # A bootable CD (no-emulation boot image, boot info table)
+  spindle master -R -J -b boot/boot.img -c boot/boot.catalog -no-emul-boot \
+      -boot-load-size 4 -boot-info-table -o boot.iso tree/
+
+  # BIOS and EFI boot entries
+  spindle master -R -b isolinux.bin -no-emul-boot -eltorito-alt-boot -e efi.img -no-emul-boot -o x.iso tree/
+
+  # Burn from a pipe with a known size
+  SIZE=$(spindle master -r --print-size dir/); spindle master -r -o - dir/ | cdrecord tsize=${SIZE}s -
+
+  # The built-in sample tree, needs no input
+  spindle master --sample -o sample.iso`,
+		Annotations: map[string]string{"mkisofs": "yes"},
+		RunE: func(c *cobra.Command, args []string) error {
+			return runMaster(c, f, args)
+		},
+	}
+	fl := c.Flags()
+	fl.SortFlags = false
+	fl.StringVarP(&f.output, "output", "o", "", "write the image to `FILE` (- for standard output)")
+	fl.BoolVar(&f.printSize, "print-size", false, "print the image size in 2048-byte blocks and write nothing")
+	fl.BoolVar(&f.sample, "sample", false, "master the built-in sample tree (a bootable image; no SOURCE needed)")
+	fl.BoolVarP(&f.rock, "rock", "R", false, "Rock Ridge: record owners, modes, links, long names as they are")
+	fl.BoolVarP(&f.rational, "rational-rock", "r", false, "Rock Ridge with uid/gid 0 and read-only, world-readable modes")
+	fl.BoolVar(&f.rrip110, "rrip-version-1-10", false, "write Rock Ridge 1.10 (RRIP_1991A) instead of 1.12")
+	fl.BoolVarP(&f.joliet, "joliet", "J", false, "add a Joliet tree (UCS-2 names for Windows)")
+	fl.BoolVar(&f.jolietLong, "joliet-long", false, "allow 103-character Joliet names instead of 64")
+	fl.IntVar(&f.level, "iso-level", 1, "ISO 9660 interchange `LEVEL` 1, 2 or 3 (names; big files are always multi-extent)")
+	fl.BoolVarP(&f.longNames, "full-iso9660-filenames", "l", false, "allow 31-character ISO 9660 names")
+	fl.BoolVarP(&f.omitPeriod, "omit-period", "d", false, "no trailing period on ISO 9660 names without extension")
+	fl.BoolVarP(&f.omitVersion, "omit-version-number", "N", false, "no ;1 version on ISO 9660 names")
+	fl.BoolVar(&f.allowLower, "allow-lowercase", false, "allow lowercase ISO 9660 names (not standard)")
+	fl.BoolVar(&f.relaxed, "relaxed-filenames", false, "allow 7-bit ASCII punctuation in ISO 9660 names (not standard)")
+	fl.BoolVarP(&f.leadingDots, "allow-leading-dots", "L", false, "accepted for mkisofs compatibility: dot files are always included")
+	fl.BoolVar(&f.graftPoints, "graft-points", false, "read SOURCE arguments as DEST=SRC (escape = and \\ with \\)")
+	fl.StringArrayVarP(&f.excludes, "exclude", "m", nil, "leave out files whose name or path matches `GLOB` (repeatable)")
+	fl.StringArrayVarP(&f.excludes, "x", "x", nil, "same as -m")
+	fl.StringArrayVar(&f.excludeLists, "exclude-list", nil, "read exclude globs from `FILE`, one per line")
+	fl.BoolVarP(&f.follow, "follow-links", "f", false, "store what symbolic links point to (loops are reported)")
+	fl.StringVarP(&f.volID, "volid", "V", "", "volume `ID` (32 characters)")
+	fl.StringVar(&f.volset, "volset", "", "volume set `ID`")
+	fl.StringVarP(&f.preparer, "preparer", "p", "", "data preparer `TEXT`")
+	fl.StringVarP(&f.publisher, "publisher", "P", "", "publisher `TEXT`")
+	fl.StringVarP(&f.appID, "appid", "A", "", "application `TEXT`")
+	fl.StringVar(&f.sysID, "sysid", "", "system `ID` (default LINUX)")
+	fl.StringVar(&f.copyright, "copyright", "", "copyright `FILE` identifier")
+	fl.StringVar(&f.abstract, "abstract", "", "abstract `FILE` identifier")
+	fl.StringVar(&f.biblio, "biblio", "", "bibliographic `FILE` identifier")
+	f.boot.flags(fl)
+	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
+	fl.BoolVar(&f.noPad, "no-pad", false, "no 300 KiB of zeros at the end of the image")
+	fl.BoolVar(&f.pad, "pad", false, "pad the end of the image (the default)")
+	fl.BoolVar(&f.reproducible, "reproducible", false, "byte-identical output for the same tree (like SOURCE_DATE_EPOCH=0)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or warnings")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "accepted for mkisofs compatibility")
+	fl.BoolVar(&f.asJSON, "json", false, "print a JSON summary on standard output")
+	return c
+}
+
+// bootBuilder collects El Torito options in command-line order, the way
+// mkisofs applies them: options before the first -b, or after
+// -eltorito-alt-boot, describe a new entry.
+type bootBuilder struct {
+	entries []iso9660.BootEntry
+	err     error
+}
+
+func (b *bootBuilder) cur() *iso9660.BootEntry {
+	if len(b.entries) == 0 {
+		b.entries = append(b.entries, iso9660.BootEntry{Floppy: true})
+	}
+	return &b.entries[len(b.entries)-1]
+}
+
+type funcValue struct {
+	set func(string) error
+	typ string
+}
+
+func (v funcValue) String() string     { return "" }
+func (v funcValue) Set(s string) error { return v.set(s) }
+func (v funcValue) Type() string       { return v.typ }
+
+func (b *bootBuilder) flags(fl *pflag.FlagSet) {
+	str := func(name, short, usage string, set func(e *iso9660.BootEntry, s string) error) {
+		fl.VarP(funcValue{typ: "string", set: func(s string) error { return set(b.cur(), s) }}, name, short, usage)
+	}
+	boolean := func(name, usage string, set func(e *iso9660.BootEntry)) {
+		f := fl.VarPF(funcValue{typ: "bool", set: func(s string) error {
+			if s == "true" {
+				set(b.cur())
+			}
+			return nil
+		}}, name, "", usage)
+		f.NoOptDefVal = "true"
+	}
+	str("eltorito-boot", "b", "El Torito boot image `PATH` in the image (BIOS, floppy emulation unless -no-emul-boot)",
+		func(e *iso9660.BootEntry, s string) error {
+			e.Image = s
+			return nil
+		})
+	str("efi-boot", "e", "El Torito EFI boot image `PATH` in the image (platform 0xEF, no emulation)",
+		func(e *iso9660.BootEntry, s string) error {
+			e.Image, e.Platform, e.Emulation, e.Floppy = s, eltorito.PlatformEFI, eltorito.NoEmulation, false
+			return nil
+		})
+	boolean("eltorito-alt-boot", "start a further boot entry", func(*iso9660.BootEntry) {
+		b.entries = append(b.entries, iso9660.BootEntry{Floppy: true})
+	})
+	boolean("no-emul-boot", "no-emulation boot image", func(e *iso9660.BootEntry) {
+		e.Emulation, e.Floppy = eltorito.NoEmulation, false
+	})
+	boolean("hard-disk-boot", "hard-disk emulation (the image holds an MBR with one partition)", func(e *iso9660.BootEntry) {
+		e.Emulation, e.Floppy = eltorito.HardDisk, false
+	})
+	boolean("no-boot", "mark the entry not bootable", func(e *iso9660.BootEntry) { e.NotBootable = true })
+	boolean("boot-info-table", "patch a boot information table into the boot image", func(e *iso9660.BootEntry) { e.InfoTable = true })
+	str("boot-load-size", "", "number of 512-byte `SECTORS` to load (no emulation; default the whole file)",
+		func(e *iso9660.BootEntry, s string) error {
+			n, err := strconv.ParseUint(s, 0, 16)
+			if err != nil || n == 0 {
+				return fmt.Errorf("want 1..65535 sectors, got %q", s)
+			}
+			e.LoadSize = uint16(n)
+			return nil
+		})
+	str("boot-load-seg", "", "load `SEGMENT` (default 0x7C0)", func(e *iso9660.BootEntry, s string) error {
+		n, err := strconv.ParseUint(s, 0, 16)
+		if err != nil {
+			return fmt.Errorf("want a 16-bit segment, got %q", s)
+		}
+		e.LoadSegment = uint16(n)
+		return nil
+	})
+	str("eltorito-platform", "", "platform of the entry: x86, PPC, Mac, efi or a number", func(e *iso9660.BootEntry, s string) error {
+		switch strings.ToLower(s) {
+		case "x86", "80x86":
+			e.Platform = eltorito.PlatformX86
+		case "ppc", "powerpc":
+			e.Platform = eltorito.PlatformPowerPC
+		case "mac":
+			e.Platform = eltorito.PlatformMac
+		case "efi":
+			e.Platform = eltorito.PlatformEFI
+		default:
+			n, err := strconv.ParseUint(s, 0, 8)
+			if err != nil {
+				return fmt.Errorf("unknown platform %q", s)
+			}
+			e.Platform = eltorito.Platform(n)
+		}
+		return nil
+	})
+}
+
+func (f *masterFlags) options() (*iso9660.Options, error) {
+	if f.level < 1 || f.level > 4 {
+		return nil, usageError{fmt.Errorf("-iso-level %d: want 1, 2 or 3", f.level)}
+	}
+	o := &iso9660.Options{
+		Names: iso9660.ISONameOptions{Level: min(f.level, 3), LongNames: f.longNames, AllowLowercase: f.allowLower,
+			RelaxedFilenames: f.relaxed, OmitVersion: f.omitVersion, OmitTrailingPeriod: f.omitPeriod},
+		Joliet: f.joliet || f.jolietLong, JolietLong: f.jolietLong,
+		Volume: iso9660.VolumeInfo{SystemID: f.sysID, VolumeID: f.volID, VolumeSetID: f.volset, Publisher: f.publisher,
+			Preparer: f.preparer, Application: f.appID, CopyrightFile: f.copyright, AbstractFile: f.abstract,
+			BibliographicFile: f.biblio},
+		BootCatalog: f.catalog,
+		NoPad:       f.noPad,
+	}
+	switch {
+	case f.rational:
+		o.RockRidge = iso9660.RockRidgeRationalize
+	case f.rock:
+		o.RockRidge = iso9660.RockRidgeKeep
+	}
+	if f.rrip110 {
+		o.RRVersion = iso9660.RRIP110
+	}
+	for i, e := range f.boot.entries {
+		if e.Image == "" {
+			return nil, usageError{fmt.Errorf("boot entry %d has no image (-b or -e)", i+1)}
+		}
+	}
+	o.Boot = f.boot.entries
+	if f.catalog != "" && len(o.Boot) == 0 {
+		return nil, usageError{errors.New("-c names a boot catalog but no boot image is given (-b or -e)")}
+	}
+	if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" || f.reproducible {
+		var sec int64
+		if epoch != "" {
+			var err error
+			if sec, err = strconv.ParseInt(epoch, 10, 64); err != nil {
+				return nil, usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", epoch)}
+			}
+		}
+		o.Now = time.Unix(sec, 0).UTC()
+		o.ClampTimes = true
+	}
+	return o, nil
+}
+
+// excluder builds the -m/-x/-exclude-list test: a glob matches the base
+// name or the whole host path (mkisofs -m).
+func (f *masterFlags) excluder() (func(p, name string) bool, error) {
+	globs := append([]string(nil), f.excludes...)
+	for _, l := range f.excludeLists {
+		fh, err := os.Open(l)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("exclude list: %w", err)}
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			if line := strings.TrimRight(sc.Text(), "\r"); line != "" {
+				globs = append(globs, line)
+			}
+		}
+		fh.Close()
+		if err := sc.Err(); err != nil {
+			return nil, usageError{fmt.Errorf("exclude list %s: %w", l, err)}
+		}
+	}
+	for _, g := range globs {
+		if _, err := path.Match(g, ""); err != nil {
+			return nil, usageError{fmt.Errorf("exclude pattern %q: %w", g, err)}
+		}
+	}
+	if len(globs) == 0 {
+		return nil, nil
+	}
+	return func(p, name string) bool {
+		for _, g := range globs {
+			if ok, _ := path.Match(g, name); ok {
+				return true
+			}
+			if ok, _ := path.Match(g, p); ok {
+				return true
+			}
+			if ok, _ := path.Match(g, filepath.Clean(p)); ok {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// splitGraft splits "DEST=SRC" at the first unescaped '=' and removes the
+// backslash escapes of '=' and '\' (mkisofs -graft-points).
+func splitGraft(s string) (dest, src string, ok bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == '=' || s[i+1] == '\\'):
+			b.WriteByte(s[i+1])
+			i++
+		case s[i] == '=' && !ok:
+			dest = b.String()
+			b.Reset()
+			ok = true
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	if !ok {
+		return "", b.String(), false
+	}
+	return dest, b.String(), true
+}
+
+type masterSummary struct {
+	Output  string  `json:"output"`
+	Blocks  uint32  `json:"blocks"`
+	Bytes   int64   `json:"bytes"`
+	Seconds float64 `json:"seconds"`
+}
+
+func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
+	if f.boot.err != nil {
+		return usageError{f.boot.err}
+	}
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	exclude, err := f.excluder()
+	if err != nil {
+		return err
+	}
+	stderr := c.ErrOrStderr()
+	tree := iso9660.NewTree()
+	if !f.quiet {
+		tree.Warn = func(err error) { fmt.Fprintln(stderr, "spindle: master: warning:", err) }
+	}
+	if f.sample {
+		if err := addSample(tree, opt); err != nil {
+			return err
+		}
+	} else if len(args) == 0 {
+		return usageError{errNoInput}
+	}
+	hopt := &iso9660.HostOptions{Exclude: exclude, FollowLinks: f.follow}
+	for _, a := range args {
+		dest, src := "", a
+		if f.graftPoints {
+			if d, s, ok := splitGraft(a); ok {
+				dest, src = d, s
+			} else {
+				src = s
+			}
+		}
+		if err := tree.AddHost(dest, src, hopt); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	var prog *progress
+	if !f.quiet && !f.printSize && isTerminal(os.Stderr) {
+		prog = newProgress(stderr, "master")
+		opt.Progress = prog.update
+	}
+	w, err := iso9660.NewWriter(tree, opt)
+	if err != nil {
+		return err
+	}
+	stdout := c.OutOrStdout()
+	if f.printSize {
+		fmt.Fprintln(stdout, w.Blocks())
+		return nil
+	}
+	out := f.output
+	if out == "" {
+		if isTerminal(os.Stdout) {
+			return usageError{errors.New("no -o FILE given and standard output is a terminal")}
+		}
+		out = "-"
+	}
+	ctx := c.Context()
+	if out == "-" {
+		if _, err := w.WriteTo(ctx, stdout); err != nil {
+			return outputError{fmt.Errorf("master: writing to standard output: %w", err)}
+		}
+	} else if err := writeAtomic(out, func(wr io.Writer) error {
+		_, err := w.WriteTo(ctx, wr)
+		return err
+	}); err != nil {
+		return err
+	}
+	prog.done()
+	if f.asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(masterSummary{Output: out, Blocks: w.Blocks(), Bytes: w.Size(),
+			Seconds: time.Since(start).Seconds()})
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+// Command spindle masters, burns, images, rescues, rips, inspects, verifies
+// and converts optical media (CD, DVD, BD) and their image files.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+// run executes one command line and returns the process exit status.
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(mkisofsArgs(root, args))
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "spindle:", err)
+	return exitCode(ctx, err)
+}

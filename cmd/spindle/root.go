@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "spindle",
+		Short: "Master, burn, image, rescue, rip, inspect and convert optical media",
+		Long: `Spindle is one tool for optical media (CD, DVD, BD) and their image files.
+
+It masters ISO 9660 images with Rock Ridge, Joliet and El Torito (mkisofs,
+genisoimage and xorriso -as mkisofs flags are accepted as they are).
+
+` + exitCodesHelp,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
+	})
+	root.AddCommand(newMasterCmd(), newManCmd())
+	return root
+}
+
+func newManCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "man DIR",
+		Short: "Write man pages for spindle and every command into DIR",
+		Example: `  spindle man /usr/local/share/man/man1
+  man spindle-master`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := os.MkdirAll(args[0], 0o755); err != nil {
+				return outputError{err}
+			}
+			hdr := &doc.GenManHeader{Title: "SPINDLE", Section: "1", Source: "spindle " + version}
+			if err := doc.GenManTree(c.Root(), hdr, args[0]); err != nil {
+				return outputError{err}
+			}
+			return nil
+		},
+	}
+}
+
+// mkisofsArgs rewrites the single-dash long options of mkisofs, genisoimage
+// and xorriso -as mkisofs ("-graft-points", "-iso-level 3",
+// "-rrip_version_1_10") into the double-dash form the flag parser takes, so
+// the command lines of those tools run unchanged as "spindle master ...".
+// An argument that is the value of the preceding flag is left alone.
+func mkisofsArgs(root *cobra.Command, args []string) []string {
+	if len(args) == 0 {
+		return args
+	}
+	cmd, _, err := root.Find(args[:1])
+	if err != nil || cmd == root || cmd.Annotations["mkisofs"] != "yes" {
+		return args
+	}
+	out := make([]string, 0, len(args))
+	fl := cmd.Flags()
+	skipValue := false
+	for i, a := range args {
+		if i == 0 || skipValue {
+			skipValue = false
+			out = append(out, a)
+			continue
+		}
+		if a == "--" {
+			out = append(out, args[i:]...)
+			break
+		}
+		var f *pflag.Flag
+		switch {
+		case strings.HasPrefix(a, "--"):
+			name, _, _ := strings.Cut(a[2:], "=")
+			f = fl.Lookup(name)
+		case strings.HasPrefix(a, "-") && len(a) > 2:
+			name, val, hasVal := strings.Cut(a[1:], "=")
+			long := strings.ReplaceAll(name, "_", "-")
+			if f = fl.Lookup(long); f != nil {
+				a = "--" + long
+				if hasVal {
+					a += "=" + val
+				}
+			} else if f = fl.ShorthandLookup(name[:1]); f != nil && f.NoOptDefVal == "" {
+				// "-ofile": a short flag with its value attached.
+				f = nil
+			}
+		case strings.HasPrefix(a, "-") && len(a) == 2:
+			f = fl.ShorthandLookup(a[1:])
+		}
+		out = append(out, a)
+		if f != nil && f.NoOptDefVal == "" && !strings.Contains(a, "=") {
+			skipValue = true
+		}
+	}
+	return out
+}
+
+var errNoInput = errors.New("no input: name at least one SOURCE (or --sample)")

@@ -1,0 +1,418 @@
+package iso9660
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// Node is one file, directory, symbolic link or special file of a Tree.
+// Its fields describe the file as Rock Ridge records it (RRIP 1.12 §4.1.1
+// PX, §4.1.6 TF); the primary and Joliet names are derived when the image
+// is laid out.
+type Node struct {
+	// Name is the file's name in its directory, as bytes of the source
+	// file system (normally UTF-8). It is the Rock Ridge NM name.
+	Name string
+	// Mode holds the type and permission bits.
+	Mode fs.FileMode
+	// Size of a regular file in bytes.
+	Size                        int64
+	ModTime, AccessTime, ChangeTime time.Time
+	UID, GID                    uint32
+	// Rdev is the device number of a device node.
+	Rdev uint64
+	// Target is a symbolic link's target.
+	Target string
+
+	// Source names where the content comes from, for error messages.
+	Source string
+	open   func() (io.ReadCloser, error)
+
+	parent   *Node
+	children []*Node
+	byName   map[string]*Node
+
+	// linkKey identifies hard links of the source (device and inode);
+	// nodes that share a non-zero key share one extent.
+	linkKey [2]uint64
+	// first is the node holding the data when this node is a hard link.
+	first *Node
+	// nlink counts the links to this data that are in the image.
+	nlink uint32
+
+	// layout state
+	lba    uint32 // first block of a file's data
+	serial uint32 // Rock Ridge file serial number
+	hidden bool
+}
+
+// IsDir reports whether n is a directory.
+func (n *Node) IsDir() bool { return n.Mode.IsDir() }
+
+// Path returns the node's absolute path in the image.
+func (n *Node) Path() string {
+	if n.parent == nil {
+		return "/"
+	}
+	var parts []string
+	for p := n; p.parent != nil; p = p.parent {
+		parts = append(parts, p.Name)
+	}
+	slices.Reverse(parts)
+	return "/" + strings.Join(parts, "/")
+}
+
+// Children returns the entries of a directory in byte order of their names.
+func (n *Node) Children() []*Node {
+	return n.children
+}
+
+// Tree is the file hierarchy an image is made of. Build it with AddHost,
+// AddFS and AddFile, then lay it out with NewWriter.
+type Tree struct {
+	root  *Node
+	links map[[2]uint64]*Node
+	// Warn receives problems that do not stop the image (a socket skipped,
+	// an invalid UTF-8 name kept as bytes); nil discards them.
+	Warn func(error)
+}
+
+// NewTree returns a tree holding an empty root directory.
+func NewTree() *Tree {
+	now := time.Now()
+	return &Tree{
+		root: &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now,
+			byName: map[string]*Node{}},
+		links: map[[2]uint64]*Node{},
+	}
+}
+
+// Root returns the root directory.
+func (t *Tree) Root() *Node { return t.root }
+
+// PathError reports a problem with one file of the source tree.
+type PathError struct {
+	Path string // host path or image path
+	Err  error
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// ErrExists is returned when two sources claim the same image path.
+var ErrExists = errors.New("already in the image")
+
+// HostOptions controls how AddHost reads the host file system.
+type HostOptions struct {
+	// Exclude reports whether a host path (and its subtree) is left out.
+	// name is the base name, path the full host path.
+	Exclude func(path, name string) bool
+	// FollowLinks stores what symbolic links point to instead of the links
+	// (mkisofs -f). Loops are detected and reported.
+	FollowLinks bool
+}
+
+// mkdirAll returns the directory at image path p, creating missing
+// directories with the attributes of tmpl (mkisofs gives graft-point
+// directories the attributes of the root).
+func (t *Tree) mkdirAll(p string, tmpl *Node) (*Node, error) {
+	cur := t.root
+	for _, part := range splitPath(p) {
+		next := cur.byName[part]
+		if next == nil {
+			next = &Node{Name: part, Mode: tmpl.Mode&^fs.ModeType | fs.ModeDir, ModTime: tmpl.ModTime,
+				AccessTime: tmpl.AccessTime, ChangeTime: tmpl.ChangeTime, UID: tmpl.UID, GID: tmpl.GID,
+				Source: "(graft point " + p + ")"}
+			cur.add(next)
+		} else if !next.IsDir() {
+			return nil, &PathError{Path: "/" + strings.Join(splitPath(p), "/"), Err: fmt.Errorf("not a directory in the image (from %s)", next.Source)}
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" && s != "." {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (n *Node) add(c *Node) {
+	if n.byName == nil {
+		n.byName = map[string]*Node{}
+	}
+	c.parent = n
+	n.byName[c.Name] = c
+	i, _ := slices.BinarySearchFunc(n.children, c.Name, func(a *Node, name string) int { return strings.Compare(a.Name, name) })
+	n.children = slices.Insert(n.children, i, c)
+}
+
+// place puts c into dir, merging directories of the same name (mkisofs
+// merges the trees of several pathspecs) and refusing any other clash.
+func (t *Tree) place(dir *Node, c *Node) (*Node, error) {
+	if old := dir.byName[c.Name]; old != nil {
+		if old.IsDir() && c.IsDir() {
+			return old, nil
+		}
+		return nil, &PathError{Path: c.Source, Err: fmt.Errorf("%w as %s (from %s)", ErrExists, old.Path(), old.Source)}
+	}
+	dir.add(c)
+	return c, nil
+}
+
+// AddHost adds the host file or directory src at image path dest, with
+// mkisofs pathspec semantics: a directory's contents go into dest when dest
+// ends in "/" or is empty, otherwise the directory itself becomes dest; a
+// file becomes dest, or dest/basename when dest ends in "/".
+func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
+	if opt == nil {
+		opt = &HostOptions{}
+	}
+	fi, err := statHost(src, opt.FollowLinks)
+	if err != nil {
+		return &PathError{Path: src, Err: err}
+	}
+	intoDir := dest == "" || strings.HasSuffix(dest, "/")
+	w := &hostWalker{t: t, opt: opt}
+	if fi.IsDir() {
+		n, err := w.node(src, fi)
+		if err != nil {
+			return err
+		}
+		var dir *Node
+		if intoDir {
+			// The source directory's contents go into dest, which takes
+			// the attributes of the source when it is the root (mkisofs
+			// behaviour) and otherwise of the source directory.
+			if len(splitPath(dest)) == 0 {
+				copyAttrs(t.root, n)
+				t.root.Source = src
+				dir = t.root
+			} else if dir, err = t.mkdirAll(dest, n); err != nil {
+				return err
+			}
+		} else {
+			parent, err := t.mkdirAll(path.Dir("/"+strings.Trim(dest, "/")), t.root)
+			if err != nil {
+				return err
+			}
+			n.Name = path.Base("/" + strings.Trim(dest, "/"))
+			if dir, err = t.place(parent, n); err != nil {
+				return err
+			}
+		}
+		return w.walk(src, dir, []fileID{idOf(fi)})
+	}
+	name := filepath.Base(src)
+	dirPath := dest
+	if !intoDir {
+		name = path.Base("/" + dest)
+		dirPath = path.Dir("/" + dest)
+	}
+	parent, err := t.mkdirAll(dirPath, t.root)
+	if err != nil {
+		return err
+	}
+	n, err := w.node(src, fi)
+	if err != nil || n == nil {
+		return err
+	}
+	n.Name = name
+	_, err = t.place(parent, n)
+	return err
+}
+
+func copyAttrs(dst, src *Node) {
+	dst.Mode, dst.ModTime, dst.AccessTime, dst.ChangeTime = src.Mode, src.ModTime, src.AccessTime, src.ChangeTime
+	dst.UID, dst.GID = src.UID, src.GID
+}
+
+type fileID [2]uint64
+
+func idOf(fi fs.FileInfo) fileID {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return fileID{uint64(st.Dev), uint64(st.Ino)}
+	}
+	return fileID{}
+}
+
+func statHost(p string, follow bool) (fs.FileInfo, error) {
+	if follow {
+		fi, err := os.Stat(p)
+		if err == nil {
+			return fi, nil
+		}
+		// A dangling link is stored as a link rather than refused.
+		if lfi, lerr := os.Lstat(p); lerr == nil && lfi.Mode()&fs.ModeSymlink != 0 {
+			return lfi, nil
+		}
+		return nil, err
+	}
+	return os.Lstat(p)
+}
+
+type hostWalker struct {
+	t   *Tree
+	opt *HostOptions
+}
+
+// node makes a Node from host file p. It returns nil, nil for files that
+// are skipped with a warning.
+func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
+	n := &Node{Name: fi.Name(), Mode: fi.Mode(), ModTime: fi.ModTime(), AccessTime: fi.ModTime(),
+		ChangeTime: fi.ModTime(), Source: p}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		n.UID, n.GID = st.Uid, st.Gid
+		n.AccessTime = time.Unix(st.Atim.Unix())
+		n.ChangeTime = time.Unix(st.Ctim.Unix())
+		n.Rdev = uint64(st.Rdev)
+		if st.Nlink > 1 && !fi.IsDir() {
+			n.linkKey = [2]uint64{uint64(st.Dev), uint64(st.Ino)}
+		}
+	}
+	if !utf8.ValidString(n.Name) && w.t.Warn != nil {
+		w.t.Warn(&PathError{Path: p, Err: errors.New("name is not valid UTF-8: kept as bytes in Rock Ridge, replaced in Joliet")})
+	}
+	switch {
+	case fi.Mode().IsRegular():
+		n.Size = fi.Size()
+		n.open = func() (io.ReadCloser, error) { return os.Open(p) }
+	case fi.Mode()&fs.ModeSymlink != 0:
+		t, err := os.Readlink(p)
+		if err != nil {
+			return nil, &PathError{Path: p, Err: err}
+		}
+		if t == "" {
+			return nil, &PathError{Path: p, Err: errors.New("symbolic link with an empty target")}
+		}
+		n.Target = t
+		if w.opt.FollowLinks && w.t.Warn != nil {
+			w.t.Warn(&PathError{Path: p, Err: fmt.Errorf("dangling symbolic link to %q kept as a link", t)})
+		}
+	case fi.IsDir():
+		n.byName = map[string]*Node{}
+	}
+	return n, nil
+}
+
+// walk adds the entries of host directory p to dir. stack holds the
+// identities of the directories on the current path, to catch loops made
+// by followed symbolic links.
+func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return &PathError{Path: p, Err: err}
+	}
+	for _, e := range ents {
+		cp := filepath.Join(p, e.Name())
+		if w.opt.Exclude != nil && w.opt.Exclude(cp, e.Name()) {
+			continue
+		}
+		fi, err := statHost(cp, w.opt.FollowLinks)
+		if err != nil {
+			return &PathError{Path: cp, Err: err}
+		}
+		n, err := w.node(cp, fi)
+		if err != nil {
+			return err
+		}
+		if n == nil {
+			continue
+		}
+		placed, err := w.t.place(dir, n)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			id := idOf(fi)
+			if w.opt.FollowLinks && id != (fileID{}) && slices.Contains(stack, id) {
+				return &PathError{Path: cp, Err: errors.New("symbolic link loop: directory contains itself")}
+			}
+			if err := w.walk(cp, placed, append(stack, id)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FileSpec describes a file added with AddFile.
+type FileSpec struct {
+	Mode                   fs.FileMode
+	Size                   int64
+	ModTime                time.Time
+	UID, GID               uint32
+	Target                 string // symbolic links
+	Open                   func() (io.ReadCloser, error)
+}
+
+// AddFile adds one file, directory or symbolic link at image path p,
+// creating missing parent directories.
+func (t *Tree) AddFile(p string, spec FileSpec) error {
+	parts := splitPath(p)
+	if len(parts) == 0 {
+		return &PathError{Path: p, Err: errors.New("empty path")}
+	}
+	// Missing parents get the file's time rather than the time of day, so
+	// the same files give the same image.
+	tmpl := &Node{Mode: fs.ModeDir | 0o755, ModTime: spec.ModTime, AccessTime: spec.ModTime, ChangeTime: spec.ModTime}
+	parent, err := t.mkdirAll(strings.Join(parts[:len(parts)-1], "/"), tmpl)
+	if err != nil {
+		return err
+	}
+	n := &Node{Name: parts[len(parts)-1], Mode: spec.Mode, Size: spec.Size, ModTime: spec.ModTime,
+		AccessTime: spec.ModTime, ChangeTime: spec.ModTime, UID: spec.UID, GID: spec.GID,
+		Target: spec.Target, open: spec.Open, Source: p}
+	if n.Mode.IsRegular() && n.open == nil {
+		if n.Size != 0 {
+			return &PathError{Path: p, Err: errors.New("regular file without content")}
+		}
+		n.open = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("")), nil }
+	}
+	_, err = t.place(parent, n)
+	return err
+}
+
+// AddFS adds the whole of fsys below image path dest.
+func (t *Tree) AddFS(dest string, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &PathError{Path: p, Err: err}
+		}
+		if p == "." {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return &PathError{Path: p, Err: err}
+		}
+		spec := FileSpec{Mode: fi.Mode(), Size: fi.Size(), ModTime: fi.ModTime()}
+		if fi.Mode().IsRegular() {
+			name := p
+			spec.Open = func() (io.ReadCloser, error) { return fsys.Open(name) }
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if rl, ok := fsys.(fs.ReadLinkFS); ok {
+				if spec.Target, err = rl.ReadLink(p); err != nil {
+					return &PathError{Path: p, Err: err}
+				}
+			}
+		}
+		return t.AddFile(path.Join(dest, p), spec)
+	})
+}

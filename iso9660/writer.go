@@ -1,0 +1,1290 @@
+package iso9660
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"time"
+
+	"spindle/iso9660/eltorito"
+)
+
+// RockRidge selects whether and how Rock Ridge attributes are recorded.
+type RockRidge int
+
+const (
+	// NoRockRidge writes only ISO 9660 (and Joliet) names.
+	NoRockRidge RockRidge = iota
+	// RockRidgeKeep records owners and modes as they are (mkisofs -R).
+	RockRidgeKeep
+	// RockRidgeRationalize records uid/gid 0 and read-only, world-readable
+	// modes (mkisofs -r): useful values for whoever mounts the disc.
+	RockRidgeRationalize
+)
+
+// VolumeInfo holds the identifiers and dates of the volume descriptors
+// (ECMA-119 §8.4). Empty fields get defaults.
+type VolumeInfo struct {
+	SystemID    string // default "LINUX"
+	VolumeID    string // default "CDROM"
+	VolumeSetID string
+	Publisher   string
+	Preparer    string
+	Application string // default "SPINDLE"
+	// File identifiers of files in the root directory (ECMA-119 §8.4.29-31).
+	CopyrightFile, AbstractFile, BibliographicFile string
+	// Zero Created and Modified mean the writer's Now. Zero Expiration and
+	// Effective are written as "not specified".
+	Created, Modified, Expiration, Effective time.Time
+}
+
+// BootEntry is one El Torito boot entry. The first entry is the default.
+type BootEntry struct {
+	// Image is the image path of the boot file (it must be in the tree).
+	Image    string
+	Platform eltorito.Platform
+	// Emulation is NoEmulation, HardDisk or a floppy type. With Floppy set,
+	// the floppy type is chosen from the file's size.
+	Emulation eltorito.Emulation
+	Floppy    bool
+	// LoadSegment 0 means the BIOS default (0x7C0).
+	LoadSegment uint16
+	// LoadSize is the number of 512-byte sectors to load in no-emulation
+	// mode; 0 loads the whole file (mkisofs's default).
+	LoadSize uint16
+	// InfoTable patches the 56-byte boot information table into bytes
+	// 8..63 of the boot file as it is written (the source is not changed).
+	InfoTable bool
+	// NotBootable marks the entry as not bootable (mkisofs -no-boot).
+	NotBootable bool
+}
+
+// Options configures an image. The zero value writes level 1 ISO 9660
+// names without extensions.
+type Options struct {
+	Names      ISONameOptions
+	RockRidge  RockRidge
+	RRVersion  RRVersion
+	Joliet     bool
+	JolietLong bool
+	Volume     VolumeInfo
+	// Boot entries (El Torito). BootCatalog is the image path of the boot
+	// catalog; empty hides it (it then has no directory entry).
+	Boot        []BootEntry
+	BootCatalog string
+	// NoPad leaves out the 150 blocks of zeros at the end of the image
+	// that mkisofs and xorriso add so that read-ahead past the last file
+	// never hits the unreadable run-out of a TAO track.
+	NoPad bool
+	// Now is the time recorded as the volume's creation and modification
+	// time; zero means time.Now().
+	Now time.Time
+	// ClampTimes makes the image reproducible: file times later than Now
+	// are set to Now, and access and change times equal modification times
+	// (reading a tree changes its access times).
+	ClampTimes bool
+	// Progress, if set, is called as data is written.
+	Progress func(written, total int64)
+}
+
+// maxExtent is the largest extent of a multi-extent file: the largest
+// multiple of the block size that fits the 32-bit data length field
+// (ECMA-119 §9.1.4, §6.5.1: a file may be recorded in several extents).
+const maxExtent = 0xFFFFF800
+
+// padBlocks is the zero padding written after the last file.
+const padBlocks = 150
+
+// maxDepth is the deepest directory level ECMA-119 §6.8.2.1 allows,
+// counting the root as level 1.
+const maxDepth = 8
+
+// Writer lays an image out and writes it. The layout is computed by
+// NewWriter, so Size is known before anything is written.
+type Writer struct {
+	opt     Options
+	tree    *Tree
+	warn    func(error)
+	primary *wtree
+	joliet  *wtree
+	files   []*Node // data-bearing nodes in the order their data is written
+	boot    []bootPlan
+	catalog *Node // catalog node when it has a name, else nil
+	catLBA  uint32
+	catSize uint32
+
+	descriptors int    // number of volume descriptors incl. terminator
+	ceLBA       uint32 // first block of the continuation areas
+	ceBlocks    uint32
+	dataLBA     uint32
+	total       uint32 // volume space size in blocks
+	rrMoved     *Node
+}
+
+type bootPlan struct {
+	entry BootEntry
+	node  *Node
+	emu   eltorito.Emulation
+	count uint16
+	sys   uint8
+}
+
+// NewWriter lays out an image of t. Changes made to t afterwards are not
+// reflected.
+func NewWriter(t *Tree, opt *Options) (*Writer, error) {
+	w := &Writer{tree: t, warn: t.Warn}
+	if opt != nil {
+		w.opt = *opt
+	}
+	if w.warn == nil {
+		w.warn = func(error) {}
+	}
+	if w.opt.Now.IsZero() {
+		w.opt.Now = time.Now()
+	}
+	v := &w.opt.Volume
+	if v.SystemID == "" {
+		v.SystemID = "LINUX"
+	}
+	if v.VolumeID == "" {
+		v.VolumeID = "CDROM"
+	}
+	if v.Application == "" {
+		v.Application = "SPINDLE"
+	}
+	if v.Created.IsZero() {
+		v.Created = w.opt.Now
+	}
+	if v.Modified.IsZero() {
+		v.Modified = w.opt.Now
+	}
+	if err := w.addCatalog(); err != nil {
+		return nil, err
+	}
+	if err := w.prepareNodes(); err != nil {
+		return nil, err
+	}
+	if err := w.planBoot(); err != nil {
+		return nil, err
+	}
+	var err error
+	if w.primary, err = w.buildPrimary(); err != nil {
+		return nil, err
+	}
+	if w.opt.Joliet {
+		if w.joliet, err = w.buildJoliet(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.layout(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Size returns the size of the image in bytes.
+func (w *Writer) Size() int64 { return int64(w.total) * BlockSize }
+
+// Blocks returns the size of the image in 2048-byte blocks (what
+// mkisofs -print-size reports).
+func (w *Writer) Blocks() uint32 { return w.total }
+
+// prepareNodes applies the attribute policy (rationalized modes, clamped
+// times), drops what the chosen format cannot hold and resolves hard links.
+func (w *Writer) prepareNodes() error {
+	var serial uint32
+	links := map[[2]uint64]*Node{}
+	var visit func(n *Node) error
+	visit = func(n *Node) error {
+		serial++
+		n.serial = serial
+		n.first, n.nlink = nil, 1
+		if w.opt.ClampTimes {
+			if n.ModTime.After(w.opt.Now) {
+				n.ModTime = w.opt.Now
+			}
+			n.AccessTime, n.ChangeTime = n.ModTime, n.ModTime
+		}
+		if w.opt.RockRidge == RockRidgeRationalize {
+			rationalize(n)
+		}
+		if n.linkKey != ([2]uint64{}) && n.Mode.IsRegular() {
+			if f := links[n.linkKey]; f != nil {
+				n.first = f
+				n.serial = f.serial
+				serial--
+				f.nlink++
+			} else {
+				links[n.linkKey] = n
+			}
+		}
+		if !n.IsDir() {
+			return nil
+		}
+		kept := n.children[:0]
+		for _, c := range n.children {
+			special := !c.IsDir() && !c.Mode.IsRegular() && c.Mode&fs.ModeSymlink == 0
+			if w.opt.RockRidge == NoRockRidge && (special || c.Mode&fs.ModeSymlink != 0) {
+				w.warn(&PathError{Path: c.Source, Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", kindOf(c.Mode))})
+				delete(n.byName, c.Name)
+				continue
+			}
+			kept = append(kept, c)
+		}
+		n.children = kept
+		for _, c := range n.children {
+			if err := visit(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return visit(w.tree.root)
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	}
+	return "file"
+}
+
+// rationalize applies mkisofs -r's rules: owner root, all read bits, all
+// execute bits if any is set, no write bits, no set-id or sticky bits.
+func rationalize(n *Node) {
+	n.UID, n.GID = 0, 0
+	perm := n.Mode.Perm() | 0o444
+	if perm&0o111 != 0 {
+		perm |= 0o111
+	}
+	perm &^= 0o222
+	n.Mode = n.Mode&fs.ModeType | perm
+}
+
+func (w *Writer) planBoot() error {
+	if len(w.opt.Boot) == 0 {
+		return nil
+	}
+	for i, e := range w.opt.Boot {
+		n, err := w.lookup(e.Image)
+		if err != nil {
+			return fmt.Errorf("boot image %d: %w", i+1, err)
+		}
+		if !n.Mode.IsRegular() {
+			return &PathError{Path: e.Image, Err: errors.New("boot image is not a regular file")}
+		}
+		if n.first != nil {
+			n = n.first // a hard link: the data is the first name's
+		}
+		p := bootPlan{entry: e, node: n, emu: e.Emulation}
+		switch {
+		case e.Floppy:
+			if p.emu, err = eltorito.EmulationForSize(n.Size); err != nil {
+				return &PathError{Path: e.Image, Err: fmt.Errorf("floppy emulation: %w (use -no-emul-boot or -hard-disk-boot)", err)}
+			}
+			p.count = 1
+		case e.Emulation == eltorito.HardDisk:
+			mbr, err := readHead(n, 512)
+			if err != nil {
+				return &PathError{Path: e.Image, Err: err}
+			}
+			if p.sys, err = eltorito.HardDiskSystemType(mbr); err != nil {
+				return &PathError{Path: e.Image, Err: fmt.Errorf("hard-disk emulation: %w", err)}
+			}
+			p.count = 1
+		default:
+			p.count = e.LoadSize
+			if p.count == 0 {
+				p.count = uint16(min((n.Size+511)/512, 0xFFFF))
+			}
+		}
+		if e.InfoTable && n.Size > 64<<20 {
+			return &PathError{Path: e.Image, Err: errors.New("boot image too large for a boot information table (over 64 MiB)")}
+		}
+		w.boot = append(w.boot, p)
+	}
+	return nil
+}
+
+// addCatalog sizes the boot catalog and, when it is named, gives it a
+// directory entry. A catalog of one block holds the validation entry and 63
+// further entries; section headers take one each (El Torito §2).
+func (w *Writer) addCatalog() error {
+	if len(w.opt.Boot) == 0 {
+		return nil
+	}
+	w.catSize = BlockSize * uint32((len(w.opt.Boot)*2+1)*32/BlockSize+1)
+	if w.opt.BootCatalog == "" {
+		return nil
+	}
+	if err := w.tree.AddFile(w.opt.BootCatalog, FileSpec{Mode: 0o444, Size: int64(w.catSize), ModTime: w.opt.Now,
+		Open: func() (io.ReadCloser, error) { return nil, errors.New("boot catalog is written by the image writer") }}); err != nil {
+		return fmt.Errorf("boot catalog: %w", err)
+	}
+	n, err := w.lookup(w.opt.BootCatalog)
+	w.catalog = n
+	return err
+}
+
+func readHead(n *Node, size int) ([]byte, error) {
+	r, err := n.open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("reading first %d bytes: %w", size, err)
+	}
+	return b, nil
+}
+
+func (w *Writer) lookup(p string) (*Node, error) {
+	n := w.tree.root
+	for _, part := range splitPath(p) {
+		c := n.byName[part]
+		if c == nil {
+			return nil, &PathError{Path: p, Err: fs.ErrNotExist}
+		}
+		n = c
+	}
+	return n, nil
+}
+
+// wtree is one directory hierarchy of the image: the primary one or the
+// Joliet one. Both share the files' data extents.
+type wtree struct {
+	joliet bool
+	dirs   []*wdir // in path table order (ECMA-119 §6.9.1)
+	ptSize uint32  // path table size in bytes
+	ptLBA  [2]uint32
+	ptBlk  uint32 // blocks of one path table
+}
+
+type wdir struct {
+	node   *Node // source directory; nil for RR_MOVED
+	ident  []byte
+	parent *wdir
+	depth  int
+	num    int // path table number, 1 for the root
+	recs   []*wrec
+	subs   []*wdir // subdirectories in identifier order
+	lba    uint32
+	size   uint32
+	// rrParent is the directory's parent in the Rock Ridge view (differs
+	// from parent for a relocated directory).
+	rrParent *wdir
+	moved    bool // relocated into RR_MOVED
+}
+
+type wrec struct {
+	ident []byte
+	node  *Node
+	dir   *wdir // the directory a directory record (or CL placeholder) stands for
+	kind  recKind
+	part  int // extent index of a multi-extent file
+	parts int
+	flags byte
+	ce    []ceLoc
+	size  int // record length in bytes
+}
+
+type recKind uint8
+
+const (
+	recFile recKind = iota
+	recDir
+	recSelf
+	recParent
+	recPlaceholder // a relocated directory's stand-in (RRIP §4.1.5.1 CL)
+	recMoved       // the relocated directory's record in RR_MOVED (RE)
+)
+
+type ceLoc struct{ block, off, len uint32 }
+
+func (w *Writer) rr() bool { return w.opt.RockRidge != NoRockRidge }
+
+// buildPrimary makes the primary hierarchy, relocating directories deeper
+// than ECMA-119 allows into RR_MOVED when Rock Ridge can record where they
+// belong (RRIP §4.1.5).
+func (w *Writer) buildPrimary() (*wtree, error) {
+	t := &wtree{}
+	root := &wdir{node: w.tree.root, ident: []byte{0}, depth: 1}
+	root.parent, root.rrParent = root, root
+	var moved *wdir
+	var queue = []*wdir{root}
+	// Breadth first, so a directory's depth is final when it is visited.
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		var children []*Node
+		if d.node != nil {
+			children = d.node.children
+		}
+		for _, c := range children {
+			if !c.IsDir() {
+				continue
+			}
+			sub := &wdir{node: c, parent: d, rrParent: d, depth: d.depth + 1}
+			if sub.depth > maxDepth && w.rr() {
+				if moved == nil {
+					mv := &Node{Name: "rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
+						ChangeTime: w.opt.Now, Source: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}
+					if w.tree.root.byName["rr_moved"] != nil {
+						mv.Name = ".rr_moved"
+					}
+					w.rrMoved = mv
+					moved = &wdir{node: mv, parent: root, rrParent: root, depth: 2}
+					root.subs = append(root.subs, moved)
+					queue = append(queue, moved)
+				}
+				sub.parent, sub.depth, sub.moved = moved, 3, true
+				moved.subs = append(moved.subs, sub)
+			}
+			d.subs = append(d.subs, sub)
+			queue = append(queue, sub)
+		}
+	}
+	// Names and records, per directory.
+	var all []*wdir
+	var collect func(d *wdir)
+	collect = func(d *wdir) {
+		all = append(all, d)
+		for _, s := range d.subs {
+			if s.parent == d {
+				collect(s)
+			}
+		}
+	}
+	collect(root)
+	for _, d := range all {
+		if err := w.primaryRecords(d); err != nil {
+			return nil, err
+		}
+	}
+	t.dirs = pathTableOrder(root)
+	return t, nil
+}
+
+// primaryRecords names the entries of d and makes its directory records.
+func (w *Writer) primaryRecords(d *wdir) error {
+	type item struct {
+		node *Node
+		sub  *wdir
+		kind recKind
+	}
+	var items []item
+	subOf := map[*Node]*wdir{}
+	for _, s := range d.subs {
+		subOf[s.node] = s
+	}
+	if d.node != nil {
+		for _, c := range d.node.children {
+			if c.IsDir() {
+				s := subOf[c]
+				if s.moved {
+					items = append(items, item{c, s, recPlaceholder})
+				} else {
+					items = append(items, item{c, s, recDir})
+				}
+				continue
+			}
+			items = append(items, item{c, nil, recFile})
+		}
+	}
+	if w.rrMoved != nil && d.node == w.rrMoved {
+		for _, s := range d.subs {
+			items = append(items, item{s.node, s, recMoved})
+		}
+	} else if w.rrMoved != nil && d.parent == d {
+		for _, s := range d.subs {
+			if s.node == w.rrMoved {
+				items = append(items, item{s.node, s, recDir})
+			}
+		}
+	}
+	ents := make([]NameEntry, len(items))
+	for i, it := range items {
+		ents[i] = NameEntry{Name: it.node.Name, Dir: it.kind != recFile}
+	}
+	names := ISONames(ents, w.opt.Names)
+	d.recs = append(d.recs, &wrec{ident: []byte{0}, node: dirNode(d), dir: d, kind: recSelf, flags: 2},
+		&wrec{ident: []byte{1}, node: dirNode(d.rrParent), dir: d.parent, kind: recParent, flags: 2})
+	var recs []*wrec
+	for i, it := range items {
+		id := []byte(names[i])
+		switch it.kind {
+		case recFile:
+			parts := 1
+			if it.node.Mode.IsRegular() && it.node.Size > maxExtent {
+				parts = int((it.node.Size + maxExtent - 1) / maxExtent)
+			}
+			for p := range parts {
+				r := &wrec{ident: id, node: it.node, kind: recFile, part: p, parts: parts}
+				if p < parts-1 {
+					r.flags = 0x80 // ECMA-119 §9.1.6: not the final record of the file
+				}
+				recs = append(recs, r)
+			}
+		case recDir, recMoved:
+			it.sub.ident = id
+			recs = append(recs, &wrec{ident: id, node: it.node, dir: it.sub, kind: it.kind, flags: 2})
+		case recPlaceholder:
+			recs = append(recs, &wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder})
+		}
+	}
+	sortRecs(recs, false)
+	d.recs = append(d.recs, recs...)
+	sortSubs(d, false)
+	return nil
+}
+
+func dirNode(d *wdir) *Node { return d.node }
+
+// sortRecs orders records by identifier (ECMA-119 §9.3); the parts of a
+// multi-extent file keep their order.
+func sortRecs(recs []*wrec, joliet bool) {
+	cmp := func(a, b *wrec) int {
+		var c int
+		if joliet {
+			c = CompareJoliet(ucs2Units(a.ident), ucs2Units(b.ident))
+		} else {
+			c = CompareISO(string(a.ident), string(b.ident))
+		}
+		if c != 0 {
+			return c
+		}
+		return a.part - b.part
+	}
+	slices.SortStableFunc(recs, cmp)
+}
+
+func sortSubs(d *wdir, joliet bool) {
+	var subs []*wdir
+	for _, s := range d.subs {
+		if s.parent == d {
+			subs = append(subs, s)
+		}
+	}
+	cmp := func(a, b *wdir) int {
+		if joliet {
+			return CompareJoliet(ucs2Units(a.ident), ucs2Units(b.ident))
+		}
+		return CompareISO(string(a.ident), string(b.ident))
+	}
+	slices.SortStableFunc(subs, cmp)
+	d.subs = subs
+}
+
+func ucs2Units(b []byte) []uint16 {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = binary.BigEndian.Uint16(b[2*i:])
+	}
+	return u
+}
+
+func ucs2Bytes(u []uint16) []byte {
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		binary.BigEndian.PutUint16(b[2*i:], c)
+	}
+	return b
+}
+
+// pathTableOrder numbers directories as the path table lists them:
+// level by level, by parent number, then by identifier (ECMA-119 §9.4).
+func pathTableOrder(root *wdir) []*wdir {
+	out := []*wdir{root}
+	for i := 0; i < len(out); i++ {
+		out[i].num = i + 1
+		out = append(out, out[i].subs...)
+	}
+	return out
+}
+
+// buildJoliet makes the Joliet hierarchy: the source tree as it is, with
+// UCS-2 names; deep directories are not relocated (Joliet readers do not
+// enforce the depth limit, and there is no Rock Ridge to say where they go).
+func (w *Writer) buildJoliet() (*wtree, error) {
+	root := &wdir{node: w.tree.root, ident: []byte{0}, depth: 1}
+	root.parent, root.rrParent = root, root
+	var build func(d *wdir)
+	build = func(d *wdir) {
+		ents := make([]NameEntry, len(d.node.children))
+		for i, c := range d.node.children {
+			ents[i] = NameEntry{Name: c.Name, Dir: c.IsDir()}
+		}
+		names := JolietNames(ents, JolietOptions{Long: w.opt.JolietLong, OmitVersion: w.opt.Names.OmitVersion})
+		d.recs = append(d.recs, &wrec{ident: []byte{0}, node: d.node, dir: d, kind: recSelf, flags: 2},
+			&wrec{ident: []byte{1}, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2})
+		var recs []*wrec
+		for i, c := range d.node.children {
+			id := ucs2Bytes(names[i])
+			if c.IsDir() {
+				sub := &wdir{node: c, ident: id, parent: d, rrParent: d, depth: d.depth + 1}
+				d.subs = append(d.subs, sub)
+				recs = append(recs, &wrec{ident: id, node: c, dir: sub, kind: recDir, flags: 2})
+				continue
+			}
+			parts := 1
+			if c.Mode.IsRegular() && c.Size > maxExtent {
+				parts = int((c.Size + maxExtent - 1) / maxExtent)
+			}
+			for p := range parts {
+				r := &wrec{ident: id, node: c, kind: recFile, part: p, parts: parts}
+				if p < parts-1 {
+					r.flags = 0x80
+				}
+				recs = append(recs, r)
+			}
+		}
+		sortRecs(recs, true)
+		d.recs = append(d.recs, recs...)
+		sortSubs(d, true)
+		for _, s := range d.subs {
+			build(s)
+		}
+	}
+	build(root)
+	return &wtree{joliet: true, dirs: pathTableOrder(root)}, nil
+}
+
+// suspEntries returns the System Use entries of a primary record and how
+// many leading entries must stay in the record itself. Block numbers are
+// taken from the current layout (zero while sizes are being computed).
+func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
+	if !w.rr() {
+		return nil, 0, nil
+	}
+	v := w.opt.RRVersion
+	var es [][]byte
+	pinned := 0
+	n := r.node
+	if r.kind == recSelf && d.parent == d {
+		// SUSP §5.3: SP first in the root's "." record.
+		es = append(es, suspSP(0))
+		pinned = 1
+	}
+	var flags byte = 0x01 | 0x80 // PX, TF
+	var nm, sl [][]byte
+	var err error
+	if r.kind != recSelf && r.kind != recParent {
+		nm = rrNM(n.Name)
+		flags |= 0x08
+		if n.Mode&fs.ModeSymlink != 0 {
+			if sl, err = rrSL(n.Target); err != nil {
+				return nil, 0, &PathError{Path: n.Source, Err: err}
+			}
+			flags |= 0x04
+		}
+	}
+	dev := n.Mode&fs.ModeDevice != 0
+	if dev {
+		flags |= 0x02
+	}
+	switch r.kind {
+	case recPlaceholder:
+		flags |= 0x10
+	case recMoved:
+		flags |= 0x40
+	case recParent:
+		if d.moved {
+			flags |= 0x20
+		}
+	}
+	if v == RRIP110 {
+		es = append(es, rrRR(flags))
+	}
+	es = append(es, rrPX(v, posixMode(n.Mode), w.nlink(n, r), n.UID, n.GID, n.serial))
+	es = append(es, rrTF(n.ModTime, n.AccessTime, n.ChangeTime, false))
+	es = append(es, nm...)
+	es = append(es, sl...)
+	if dev {
+		es = append(es, rrPN(uint32(n.Rdev>>32), uint32(n.Rdev)))
+	}
+	switch r.kind {
+	case recPlaceholder:
+		es = append(es, rrCL(r.dir.lba))
+	case recMoved:
+		es = append(es, rrRE())
+	case recParent:
+		if d.moved {
+			es = append(es, rrPL(d.rrParent.lba))
+		}
+	}
+	if r.kind == recSelf && d.parent == d {
+		es = append(es, suspER(v))
+	}
+	return es, pinned, nil
+}
+
+// nlink is the Rock Ridge link count: the number of names a file has in
+// the image, or 2 plus the number of subdirectories for a directory.
+func (w *Writer) nlink(n *Node, r *wrec) uint32 {
+	if n.IsDir() {
+		c := uint32(2)
+		for _, ch := range n.children {
+			if ch.IsDir() {
+				c++
+			}
+		}
+		if n == w.tree.root && w.rrMoved != nil {
+			c++
+		}
+		if n == w.rrMoved {
+			for _, s := range w.primary.dirs {
+				if s.moved {
+					c++
+				}
+			}
+		}
+		return c
+	}
+	if n.first != nil {
+		return n.first.nlink
+	}
+	return n.nlink
+}
+
+// posixMode converts Go's mode bits to POSIX st_mode (RRIP §4.1.1 uses
+// the POSIX file mode values).
+func posixMode(m fs.FileMode) uint32 {
+	p := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		p |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		p |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		p |= 0o1000
+	}
+	switch {
+	case m.IsDir():
+		p |= 0o040000
+	case m&fs.ModeSymlink != 0:
+		p |= 0o120000
+	case m&fs.ModeNamedPipe != 0:
+		p |= 0o010000
+	case m&fs.ModeSocket != 0:
+		p |= 0o140000
+	case m&fs.ModeCharDevice != 0:
+		p |= 0o020000
+	case m&fs.ModeDevice != 0:
+		p |= 0o060000
+	default:
+		p |= 0o100000
+	}
+	return p
+}
+
+// recordLen is the length of a directory record with identifier length
+// idLen and su bytes of System Use (ECMA-119 §9.1: 33 fixed bytes, the
+// identifier, a pad byte if its length is even).
+func recordLen(idLen, su int) int {
+	n := 33 + idLen
+	if idLen%2 == 0 {
+		n++
+	}
+	return n + su
+}
+
+// layout assigns every structure its blocks.
+func (w *Writer) layout() error {
+	// System area (16 blocks), PVD, [boot record], [Joliet SVD], terminator.
+	w.descriptors = 2
+	if len(w.boot) > 0 {
+		w.descriptors++
+	}
+	if w.joliet != nil {
+		w.descriptors++
+	}
+	next := uint32(16 + w.descriptors)
+	trees := []*wtree{w.primary}
+	if w.joliet != nil {
+		trees = append(trees, w.joliet)
+	}
+	for _, t := range trees {
+		if len(t.dirs) > 0xFFFF {
+			return fmt.Errorf("iso9660: %d directories: a path table can number at most 65535 (ECMA-119 §9.4.4)", len(t.dirs))
+		}
+		t.ptSize = 0
+		for _, d := range t.dirs {
+			t.ptSize += uint32(8 + len(d.ident) + len(d.ident)%2)
+		}
+		t.ptBlk = (t.ptSize + BlockSize - 1) / BlockSize
+		t.ptLBA[0] = next
+		t.ptLBA[1] = next + t.ptBlk
+		next += 2 * t.ptBlk
+	}
+	// Directory sizes and the continuation areas they need.
+	var ceOff uint32 // byte offset into the continuation region
+	for _, t := range trees {
+		for _, d := range t.dirs {
+			var pos uint32
+			for _, r := range d.recs {
+				su := 0
+				r.ce = r.ce[:0]
+				if !t.joliet {
+					es, pinned, err := w.suspEntries(d, r)
+					if err != nil {
+						return err
+					}
+					room := 255 - recordLen(len(r.ident), 0)
+					areas, err := suspLayout(es, room, pinned)
+					if err != nil {
+						return &PathError{Path: r.node.Path(), Err: err}
+					}
+					if len(areas) > 0 {
+						su = len(areas[0])
+					}
+					for _, a := range areas[1:] {
+						l := uint32(len(a))
+						if ceOff%BlockSize+l > BlockSize {
+							ceOff = (ceOff/BlockSize + 1) * BlockSize
+						}
+						r.ce = append(r.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
+						ceOff += l
+					}
+				}
+				r.size = recordLen(len(r.ident), su)
+				if r.size > 255 {
+					return &PathError{Path: r.node.Path(), Err: errors.New("directory record over 255 bytes")}
+				}
+				// ECMA-119 §6.8.1.1: a record never crosses a block boundary.
+				if pos%BlockSize+uint32(r.size) > BlockSize {
+					pos = (pos/BlockSize + 1) * BlockSize
+				}
+				pos += uint32(r.size)
+			}
+			d.size = (pos + BlockSize - 1) / BlockSize * BlockSize
+			d.lba = next
+			next += d.size / BlockSize
+		}
+	}
+	w.ceLBA = next
+	w.ceBlocks = (ceOff + BlockSize - 1) / BlockSize
+	next += w.ceBlocks
+	if len(w.boot) > 0 {
+		w.catLBA = next
+		next += w.catSize / BlockSize
+		if w.catalog != nil {
+			w.catalog.lba = w.catLBA
+		}
+	}
+	// File data in the order of the primary hierarchy.
+	w.dataLBA = next
+	w.files = w.files[:0]
+	for _, d := range w.primary.dirs {
+		for _, r := range d.recs {
+			n := r.node
+			if r.kind != recFile || r.part != 0 || !n.Mode.IsRegular() || n.first != nil || n == w.catalog {
+				continue
+			}
+			n.lba = 0
+			if n.Size == 0 {
+				continue
+			}
+			n.lba = next
+			blocks := (n.Size + BlockSize - 1) / BlockSize
+			if int64(next)+blocks > 0xFFFFFFFF-padBlocks {
+				return &PathError{Path: n.Source, Err: errors.New("image over 8 TiB: beyond ISO 9660's 32-bit block numbers")}
+			}
+			next += uint32(blocks)
+			w.files = append(w.files, n)
+		}
+	}
+	if !w.opt.NoPad {
+		next += padBlocks
+	}
+	w.total = next
+	return nil
+}
+
+// extent returns the location and length of record r.
+func (w *Writer) extent(r *wrec) (uint32, uint32) {
+	switch r.kind {
+	case recSelf, recParent, recDir, recMoved:
+		return r.dir.lba, r.dir.size
+	case recPlaceholder:
+		return 0, 0
+	}
+	n := r.node
+	if n.first != nil {
+		n = n.first
+	}
+	if !n.Mode.IsRegular() || n.Size == 0 {
+		return 0, 0
+	}
+	off := int64(r.part) * maxExtent
+	size := min(n.Size-off, maxExtent)
+	return n.lba + uint32(off/BlockSize), uint32(size)
+}
+
+// WriteTo writes the image to out. It reads every file once, in order,
+// and never seeks, so out may be a pipe.
+func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
+	cw := &countWriter{w: out}
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	s := &stream{w: w, bw: bw, cw: cw, ctx: ctx}
+	err := s.run()
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil && cw.n != w.Size() {
+		err = fmt.Errorf("iso9660: internal error: wrote %d bytes, laid out %d", cw.n, w.Size())
+	}
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type stream struct {
+	w   *Writer
+	bw  *bufio.Writer
+	cw  *countWriter
+	ctx context.Context
+	pos int64 // bytes written
+}
+
+func (s *stream) write(b []byte) error {
+	_, err := s.bw.Write(b)
+	s.pos += int64(len(b))
+	return err
+}
+
+func (s *stream) zeros(n int64) error {
+	var z [BlockSize]byte
+	for n > 0 {
+		k := min(n, BlockSize)
+		if err := s.write(z[:k]); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+// at checks that the stream is at block lba, an internal consistency
+// check between layout and writing.
+func (s *stream) at(lba uint32, what string) error {
+	if s.pos != int64(lba)*BlockSize {
+		return fmt.Errorf("iso9660: internal error: %s at byte %d, laid out at block %d", what, s.pos, lba)
+	}
+	return nil
+}
+
+func (s *stream) run() error {
+	w := s.w
+	if err := s.zeros(16 * BlockSize); err != nil {
+		return err
+	}
+	if err := s.write(w.volumeDescriptor(w.primary, 1)); err != nil {
+		return err
+	}
+	if len(w.boot) > 0 {
+		br := eltorito.BootRecord(w.catLBA)
+		if err := s.write(br[:]); err != nil {
+			return err
+		}
+	}
+	if w.joliet != nil {
+		if err := s.write(w.volumeDescriptor(w.joliet, 2)); err != nil {
+			return err
+		}
+	}
+	term := make([]byte, BlockSize)
+	term[0] = 255
+	copy(term[1:], "CD001")
+	term[6] = 1
+	if err := s.write(term); err != nil {
+		return err
+	}
+	trees := []*wtree{w.primary}
+	if w.joliet != nil {
+		trees = append(trees, w.joliet)
+	}
+	for _, t := range trees {
+		for i, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			if err := s.at(t.ptLBA[i], "path table"); err != nil {
+				return err
+			}
+			if err := s.write(pathTable(t, order)); err != nil {
+				return err
+			}
+		}
+	}
+	ce := make([]byte, w.ceBlocks*BlockSize)
+	for _, t := range trees {
+		for _, d := range t.dirs {
+			if err := s.at(d.lba, "directory"); err != nil {
+				return err
+			}
+			b, err := w.directory(t, d, ce)
+			if err != nil {
+				return err
+			}
+			if err := s.write(b); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.at(w.ceLBA, "continuation areas"); err != nil {
+		return err
+	}
+	if err := s.write(ce); err != nil {
+		return err
+	}
+	if len(w.boot) > 0 {
+		if err := s.at(w.catLBA, "boot catalog"); err != nil {
+			return err
+		}
+		cat, err := w.bootCatalog()
+		if err != nil {
+			return err
+		}
+		if err := s.write(cat); err != nil {
+			return err
+		}
+	}
+	if err := s.files(); err != nil {
+		return err
+	}
+	if !w.opt.NoPad {
+		return s.zeros(padBlocks * BlockSize)
+	}
+	return nil
+}
+
+func (w *Writer) bootCatalog() ([]byte, error) {
+	var c eltorito.Catalog
+	for _, p := range w.boot {
+		n := p.node
+		if n.first != nil {
+			n = n.first
+		}
+		c.Entries = append(c.Entries, eltorito.Entry{
+			Platform: p.entry.Platform, Bootable: !p.entry.NotBootable, Emulation: p.emu,
+			LoadSegment: p.entry.LoadSegment, SystemType: p.sys, SectorCount: p.count, LoadRBA: n.lba,
+		})
+	}
+	b, err := c.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("boot catalog: %w", err)
+	}
+	if uint32(len(b)) > w.catSize {
+		return nil, fmt.Errorf("iso9660: internal error: boot catalog of %d bytes, laid out %d", len(b), w.catSize)
+	}
+	out := make([]byte, w.catSize)
+	copy(out, b)
+	return out, nil
+}
+
+// volumeDescriptor encodes the primary (type 1) or Joliet supplementary
+// (type 2) volume descriptor (ECMA-119 §8.4, §8.5; Joliet §3).
+func (w *Writer) volumeDescriptor(t *wtree, typ byte) []byte {
+	v := &w.opt.Volume
+	b := make([]byte, BlockSize)
+	b[0] = typ
+	copy(b[1:], "CD001")
+	b[6] = 1
+	text := fillA
+	if t.joliet {
+		text = fillUCS2
+		// Joliet §3.1: escape sequence for UCS-2 level 3.
+		copy(b[88:], "%/E")
+	}
+	text(b[8:40], v.SystemID)
+	text(b[40:72], v.VolumeID)
+	putBoth32(b[80:], w.total)
+	putBoth16(b[120:], 1)
+	putBoth16(b[124:], 1)
+	putBoth16(b[128:], BlockSize)
+	putBoth32(b[132:], t.ptSize)
+	binary.LittleEndian.PutUint32(b[140:], t.ptLBA[0])
+	binary.BigEndian.PutUint32(b[148:], t.ptLBA[1])
+	root := t.dirs[0]
+	rec := b[156:190]
+	rec[0] = 34
+	putBoth32(rec[2:], root.lba)
+	putBoth32(rec[10:], root.size)
+	recordDate(rec[18:], root.node.ModTime)
+	rec[25] = 2
+	putBoth16(rec[28:], 1)
+	rec[32] = 1
+	text(b[190:318], v.VolumeSetID)
+	text(b[318:446], v.Publisher)
+	text(b[446:574], v.Preparer)
+	text(b[574:702], v.Application)
+	text(b[702:739], v.CopyrightFile)
+	text(b[739:776], v.AbstractFile)
+	text(b[776:813], v.BibliographicFile)
+	volumeDate(b[813:], v.Created)
+	volumeDate(b[830:], v.Modified)
+	volumeDate(b[847:], v.Expiration)
+	volumeDate(b[864:], v.Effective)
+	b[881] = 1
+	return b
+}
+
+// pathTable encodes a path table in the given byte order (ECMA-119 §9.4),
+// padded to whole blocks.
+func pathTable(t *wtree, order binary.ByteOrder) []byte {
+	b := make([]byte, t.ptBlk*BlockSize)
+	p := 0
+	for _, d := range t.dirs {
+		b[p] = byte(len(d.ident))
+		order.PutUint32(b[p+2:], d.lba)
+		order.PutUint16(b[p+6:], uint16(d.parent.num))
+		copy(b[p+8:], d.ident)
+		p += 8 + len(d.ident) + len(d.ident)%2
+	}
+	return b
+}
+
+// directory encodes the extent of directory d, writing its continuation
+// areas into ce.
+func (w *Writer) directory(t *wtree, d *wdir, ce []byte) ([]byte, error) {
+	b := make([]byte, d.size)
+	var pos int
+	for _, r := range d.recs {
+		var areas [][]byte
+		if !t.joliet && w.rr() {
+			es, pinned, err := w.suspEntries(d, r)
+			if err != nil {
+				return nil, err
+			}
+			areas, err = suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
+			if err != nil {
+				return nil, err
+			}
+			if len(areas)-1 != len(r.ce) {
+				return nil, fmt.Errorf("iso9660: internal error: continuation areas of %s changed", r.node.Path())
+			}
+			for i, loc := range r.ce {
+				patchCE(areas[i], w.ceLBA+loc.block, loc.off, loc.len)
+				a := areas[i+1]
+				if uint32(len(a)) != loc.len {
+					return nil, fmt.Errorf("iso9660: internal error: continuation area of %s changed size", r.node.Path())
+				}
+				copy(ce[loc.block*BlockSize+loc.off:], a)
+			}
+		}
+		var su []byte
+		if len(areas) > 0 {
+			su = areas[0]
+		}
+		size := recordLen(len(r.ident), len(su))
+		if size != r.size {
+			return nil, fmt.Errorf("iso9660: internal error: record of %s changed size", r.node.Path())
+		}
+		if pos%BlockSize+size > BlockSize {
+			pos = (pos/BlockSize + 1) * BlockSize
+		}
+		rec := b[pos : pos+size]
+		rec[0] = byte(size)
+		lba, length := w.extent(r)
+		putBoth32(rec[2:], lba)
+		putBoth32(rec[10:], length)
+		recordDate(rec[18:], r.node.ModTime)
+		rec[25] = r.flags
+		putBoth16(rec[28:], 1)
+		rec[32] = byte(len(r.ident))
+		copy(rec[33:], r.ident)
+		copy(rec[recordLen(len(r.ident), 0):], su)
+		pos += size
+	}
+	return b, nil
+}
+
+// files writes the data of every file, each padded to a whole block.
+func (s *stream) files() error {
+	w := s.w
+	total := w.Size()
+	for _, n := range w.files {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		if err := s.at(n.lba, "file "+n.Source); err != nil {
+			return err
+		}
+		if err := s.file(n); err != nil {
+			return err
+		}
+		if pad := (BlockSize - n.Size%BlockSize) % BlockSize; pad > 0 {
+			if err := s.zeros(pad); err != nil {
+				return err
+			}
+		}
+		if w.opt.Progress != nil {
+			w.opt.Progress(s.pos, total)
+		}
+	}
+	return nil
+}
+
+// ErrChanged reports a file whose size changed while the image was made.
+var ErrChanged = errors.New("file changed size while the image was being made")
+
+func (s *stream) file(n *Node) error {
+	r, err := n.open()
+	if err != nil {
+		return &PathError{Path: n.Source, Err: err}
+	}
+	defer r.Close()
+	for _, p := range s.w.boot {
+		if p.node == n && p.entry.InfoTable {
+			img := make([]byte, n.Size)
+			if _, err := io.ReadFull(r, img); err != nil {
+				return &PathError{Path: n.Source, Err: fmt.Errorf("%w: %v", ErrChanged, err)}
+			}
+			if err := eltorito.PatchBootInfoTable(img, 16, n.lba); err != nil {
+				return &PathError{Path: n.Source, Err: err}
+			}
+			return s.write(img)
+		}
+	}
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Size() != n.Size {
+			return &PathError{Path: n.Source, Err: fmt.Errorf("%w (%d bytes when listed, %d now)", ErrChanged, n.Size, fi.Size())}
+		}
+	}
+	got, err := io.CopyN(s.bw, r, n.Size)
+	s.pos += got
+	if err == io.EOF {
+		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, got, n.Size)}
+	}
+	if err != nil {
+		return &PathError{Path: n.Source, Err: err}
+	}
+	var one [1]byte
+	if k, _ := r.Read(one[:]); k > 0 {
+		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
+	}
+	return nil
+}
