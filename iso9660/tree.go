@@ -26,9 +26,9 @@ type Node struct {
 	// Mode holds the type and permission bits.
 	Mode fs.FileMode
 	// Size of a regular file in bytes.
-	Size                        int64
+	Size                            int64
 	ModTime, AccessTime, ChangeTime time.Time
-	UID, GID                    uint32
+	UID, GID                        uint32
 	// Rdev is the device number of a device node.
 	Rdev uint64
 	// Target is a symbolic link's target.
@@ -353,12 +353,12 @@ func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
 
 // FileSpec describes a file added with AddFile.
 type FileSpec struct {
-	Mode                   fs.FileMode
-	Size                   int64
-	ModTime                time.Time
-	UID, GID               uint32
-	Target                 string // symbolic links
-	Open                   func() (io.ReadCloser, error)
+	Mode     fs.FileMode
+	Size     int64
+	ModTime  time.Time
+	UID, GID uint32
+	Target   string // symbolic links
+	Open     func() (io.ReadCloser, error)
 }
 
 // AddFile adds one file, directory or symbolic link at image path p,
