@@ -119,9 +119,7 @@ type Writer struct {
 	catLBA  uint32
 	catSize uint32
 
-	descriptors int    // number of volume descriptors incl. terminator
-	ceLBA       uint32 // first block of the continuation areas
-	ceBlocks    uint32
+	descriptors int // number of volume descriptors incl. terminator
 	dataLBA     uint32
 	total       uint32 // volume space size in blocks
 	rrMoved     *Node
@@ -310,7 +308,7 @@ func (w *Writer) planBoot() error {
 		default:
 			p.count = e.LoadSize
 			if p.count == 0 {
-				p.count = uint16(min((n.Size+511)/512, 0xFFFF))
+				p.count = eltorito.NoEmulationSectorCount(n.Size)
 			}
 		}
 		if e.InfoTable && n.Size > 64<<20 {
@@ -386,6 +384,9 @@ type wdir struct {
 	subs   []*wdir // subdirectories in identifier order
 	lba    uint32
 	size   uint32
+	// ceBlocks is the number of blocks of continuation areas after the
+	// directory's extent.
+	ceBlocks uint32
 	// rrParent is the directory's parent in the Rock Ridge view (differs
 	// from parent for a relocated directory).
 	rrParent *wdir
@@ -443,7 +444,7 @@ func (w *Writer) buildPrimary() (*wtree, error) {
 			sub := &wdir{node: c, parent: d, rrParent: d, depth: d.depth + 1}
 			if sub.depth > maxDepth && w.rr() {
 				if moved == nil {
-					mv := &Node{Name: "rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
+					mv := &Node{Name: ".rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
 						ChangeTime: w.opt.Now, Source: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}
 					if w.tree.root.byName["rr_moved"] != nil {
 						mv.Name = ".rr_moved"
@@ -630,7 +631,9 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 		for i, c := range d.node.children {
 			ents[i] = NameEntry{Name: c.Name, Dir: c.IsDir()}
 		}
-		names := JolietNames(ents, JolietOptions{Long: w.opt.JolietLong, OmitVersion: w.opt.Names.OmitVersion})
+		// No ";1" on Joliet names: genisoimage and xorriso leave it out, and
+		// Windows shows the names as they are.
+		names := JolietNames(ents, JolietOptions{Long: w.opt.JolietLong, OmitVersion: true})
 		d.recs = append(d.recs, &wrec{ident: []byte{0}, node: d.node, dir: d, kind: recSelf, flags: 2},
 			&wrec{ident: []byte{1}, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2})
 		var recs []*wrec
@@ -716,7 +719,7 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 	es = append(es, nm...)
 	es = append(es, sl...)
 	if dev {
-		es = append(es, rrPN(uint32(n.Rdev>>32), uint32(n.Rdev)))
+		es = append(es, rrPN(devMajor(n.Rdev), devMinor(n.Rdev)))
 	}
 	switch r.kind {
 	case recPlaceholder:
@@ -761,6 +764,12 @@ func (w *Writer) nlink(n *Node, r *wrec) uint32 {
 	}
 	return n.nlink
 }
+
+// devMajor and devMinor split a Linux dev_t (glibc's encoding: 12 bits of
+// major and 20 of minor, interleaved) into the numbers RRIP §4.1.2 PN
+// records in its high and low fields.
+func devMajor(d uint64) uint32 { return uint32((d>>8)&0xfff | (d>>32)&^0xfff) }
+func devMinor(d uint64) uint32 { return uint32(d&0xff | (d>>12)&^0xff) }
 
 // posixMode converts Go's mode bits to POSIX st_mode (RRIP §4.1.1 uses
 // the POSIX file mode values).
@@ -833,11 +842,14 @@ func (w *Writer) layout() error {
 		t.ptLBA[1] = next + t.ptBlk
 		next += 2 * t.ptBlk
 	}
-	// Directory sizes and the continuation areas they need.
-	var ceOff uint32 // byte offset into the continuation region
+	// Directory sizes, and the continuation areas each directory needs,
+	// in blocks right after its extent: readers that take an image in one
+	// pass (libarchive) read continuation areas only while they are between
+	// the directory and the next structure they want.
 	for _, t := range trees {
 		for _, d := range t.dirs {
-			var pos uint32
+			var pos, ceOff uint32
+			var ce []*wrec
 			for _, r := range d.recs {
 				su := 0
 				r.ce = r.ce[:0]
@@ -846,8 +858,7 @@ func (w *Writer) layout() error {
 					if err != nil {
 						return err
 					}
-					room := 255 - recordLen(len(r.ident), 0)
-					areas, err := suspLayout(es, room, pinned)
+					areas, err := suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
 					if err != nil {
 						return &PathError{Path: r.node.Path(), Err: err}
 					}
@@ -861,6 +872,9 @@ func (w *Writer) layout() error {
 						}
 						r.ce = append(r.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
 						ceOff += l
+					}
+					if len(r.ce) > 0 {
+						ce = append(ce, r)
 					}
 				}
 				r.size = recordLen(len(r.ident), su)
@@ -876,11 +890,15 @@ func (w *Writer) layout() error {
 			d.size = (pos + BlockSize - 1) / BlockSize * BlockSize
 			d.lba = next
 			next += d.size / BlockSize
+			d.ceBlocks = (ceOff + BlockSize - 1) / BlockSize
+			for _, r := range ce {
+				for i := range r.ce {
+					r.ce[i].block += next
+				}
+			}
+			next += d.ceBlocks
 		}
 	}
-	w.ceLBA = next
-	w.ceBlocks = (ceOff + BlockSize - 1) / BlockSize
-	next += w.ceBlocks
 	if len(w.boot) > 0 {
 		w.catLBA = next
 		next += w.catSize / BlockSize
@@ -1039,13 +1057,12 @@ func (s *stream) run() error {
 			}
 		}
 	}
-	ce := make([]byte, w.ceBlocks*BlockSize)
 	for _, t := range trees {
 		for _, d := range t.dirs {
 			if err := s.at(d.lba, "directory"); err != nil {
 				return err
 			}
-			b, err := w.directory(t, d, ce)
+			b, err := w.directory(t, d)
 			if err != nil {
 				return err
 			}
@@ -1053,12 +1070,6 @@ func (s *stream) run() error {
 				return err
 			}
 		}
-	}
-	if err := s.at(w.ceLBA, "continuation areas"); err != nil {
-		return err
-	}
-	if err := s.write(ce); err != nil {
-		return err
 	}
 	if len(w.boot) > 0 {
 		if err := s.at(w.catLBA, "boot catalog"); err != nil {
@@ -1167,10 +1178,11 @@ func pathTable(t *wtree, order binary.ByteOrder) []byte {
 	return b
 }
 
-// directory encodes the extent of directory d, writing its continuation
-// areas into ce.
-func (w *Writer) directory(t *wtree, d *wdir, ce []byte) ([]byte, error) {
-	b := make([]byte, d.size)
+// directory encodes the extent of directory d followed by the blocks of
+// its continuation areas.
+func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
+	b := make([]byte, d.size+d.ceBlocks*BlockSize)
+	ceBase := d.lba + d.size/BlockSize
 	var pos int
 	for _, r := range d.recs {
 		var areas [][]byte
@@ -1187,12 +1199,14 @@ func (w *Writer) directory(t *wtree, d *wdir, ce []byte) ([]byte, error) {
 				return nil, fmt.Errorf("iso9660: internal error: continuation areas of %s changed", r.node.Path())
 			}
 			for i, loc := range r.ce {
-				patchCE(areas[i], w.ceLBA+loc.block, loc.off, loc.len)
+				patchCE(areas[i], loc.block, loc.off, loc.len)
+			}
+			for i, loc := range r.ce {
 				a := areas[i+1]
 				if uint32(len(a)) != loc.len {
 					return nil, fmt.Errorf("iso9660: internal error: continuation area of %s changed size", r.node.Path())
 				}
-				copy(ce[loc.block*BlockSize+loc.off:], a)
+				copy(b[d.size+(loc.block-ceBase)*BlockSize+loc.off:], a)
 			}
 		}
 		var su []byte

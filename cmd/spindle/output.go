@@ -1,54 +1,28 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
+	"spindle/internal/fileout"
 	"spindle/iso9660"
 )
 
-// writeAtomic writes a file under a temporary name beside path and renames
-// it into place only when fn succeeded, so a failed run leaves no partial
-// output where a good one is expected.
+// writeAtomic writes path through fileout.Write (temporary name, rename
+// when complete, holes for zeros) and sorts its errors: a problem with an
+// input stays an input error, anything else is an output error.
 func writeAtomic(path string, fn func(io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	err := fileout.Write(path, 0o644, fn)
+	var pe *iso9660.PathError
+	if err == nil || errors.As(err, &pe) || errors.Is(err, context.Canceled) {
+		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return outputError{fmt.Errorf("creating %s: %w", path, err)}
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := fn(tmp); err != nil {
-		var pe *iso9660.PathError
-		if errors.As(err, &pe) {
-			return err
-		}
-		return outputError{fmt.Errorf("writing %s: %w", path, err)}
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return outputError{err}
-	}
-	if err := tmp.Close(); err != nil {
-		return outputError{fmt.Errorf("writing %s: %w", path, err)}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return outputError{err}
-	}
-	ok = true
-	return nil
+	return outputError{err}
 }
 
 func isTerminal(f *os.File) bool {

@@ -1,0 +1,138 @@
+// Package fileout writes output files safely: under a temporary name beside
+// the target, renamed into place only when complete, and sparse where the
+// content is zeros (an image of a sparse 5 GiB file then costs no disk).
+package fileout
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write creates path by calling fn with a writer to a temporary file in
+// the same directory. If fn fails, the temporary file is removed and path
+// is left as it was. Runs of zero blocks become holes.
+func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return &Error{Path: path, Err: err}
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	sw := &SparseWriter{f: tmp}
+	if err := fn(sw); err != nil {
+		return err
+	}
+	if err := sw.Close(); err != nil {
+		return &Error{Path: path, Err: err}
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return &Error{Path: path, Err: err}
+	}
+	if err := tmp.Close(); err != nil {
+		return &Error{Path: path, Err: err}
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return &Error{Path: path, Err: err}
+	}
+	ok = true
+	return nil
+}
+
+// Error reports a failure creating or finishing an output file.
+type Error struct {
+	Path string
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("writing %s: %v", e.Path, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// holeBlock is the granularity at which zeros become holes: the common
+// file system block size.
+const holeBlock = 4096
+
+// SparseWriter writes to a file sequentially, seeking over whole blocks of
+// zeros instead of writing them. Close sets the final size.
+type SparseWriter struct {
+	f   *os.File
+	off int64 // logical size written so far
+	end int64 // bytes actually on the file (position after last real write)
+}
+
+// NewSparseWriter returns a SparseWriter that writes f from its start.
+func NewSparseWriter(f *os.File) *SparseWriter { return &SparseWriter{f: f} }
+
+func (s *SparseWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		// Keep writes aligned to holeBlock so a zero block is recognised
+		// wherever a caller's buffers happen to split.
+		k := min(len(p), holeBlock-int(s.off%holeBlock))
+		chunk := p[:k]
+		if k == holeBlock && allZero(chunk) {
+			s.off += int64(k)
+		} else {
+			if s.end != s.off {
+				if _, err := s.f.Seek(s.off, io.SeekStart); err != nil {
+					return n, err
+				}
+			}
+			// Write as many following non-zero blocks at once as possible.
+			j := k
+			for j < len(p) {
+				e := min(len(p), j+holeBlock)
+				if e-j == holeBlock && allZero(p[j:e]) {
+					break
+				}
+				j = e
+			}
+			chunk = p[:j]
+			w, err := s.f.Write(chunk)
+			s.off += int64(w)
+			s.end = s.off
+			n += w
+			if err != nil {
+				return n, err
+			}
+			p = p[j:]
+			continue
+		}
+		n += k
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// Close extends the file over a trailing hole. It does not close the file.
+func (s *SparseWriter) Close() error {
+	if s.end != s.off {
+		return s.f.Truncate(s.off)
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if b[0]|b[1]|b[2]|b[3]|b[4]|b[5]|b[6]|b[7] != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,69 @@
+package fileout
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteSparseContent(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.bin")
+	var want bytes.Buffer
+	want.Write(bytes.Repeat([]byte{1}, 100))
+	want.Write(make([]byte, 3*holeBlock+7))
+	want.Write([]byte("tail"))
+	want.Write(make([]byte, 5*holeBlock)) // trailing hole
+	err := Write(out, 0o644, func(w io.Writer) error {
+		// Odd-sized writes, to cross block boundaries.
+		b := want.Bytes()
+		for len(b) > 0 {
+			k := min(len(b), 1000)
+			if _, err := w.Write(b[:k]); err != nil {
+				return err
+			}
+			b = b[k:]
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("content differs: got %d bytes, want %d", len(got), want.Len())
+	}
+}
+
+func TestWriteFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.bin")
+	boom := errors.New("boom")
+	err := Write(out, 0o644, func(w io.Writer) error {
+		w.Write([]byte("partial"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Fatalf("left behind: %v", ents)
+	}
+}
+
+func TestWriteKeepsOldOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.bin")
+	os.WriteFile(out, []byte("old"), 0o644)
+	Write(out, 0o644, func(w io.Writer) error { return errors.New("fail") })
+	if b, _ := os.ReadFile(out); string(b) != "old" {
+		t.Fatalf("old output changed to %q", b)
+	}
+}
