@@ -36,7 +36,10 @@ type Node struct {
 
 	// Source names where the content comes from, for error messages.
 	Source string
-	open   func() (io.ReadCloser, error)
+	// open returns the content; nil for host files, which are opened by
+	// Source (one closure per file would cost an allocation each).
+	open func() (io.ReadCloser, error)
+	host bool
 
 	parent   *Node
 	children []*Node
@@ -54,6 +57,17 @@ type Node struct {
 	lba    uint32 // first block of a file's data
 	serial uint32 // Rock Ridge file serial number
 	hidden bool
+}
+
+// content opens the node's data.
+func (n *Node) content() (io.ReadCloser, error) {
+	if n.host {
+		return os.Open(n.Source)
+	}
+	if n.open == nil {
+		return nil, errors.New("no content")
+	}
+	return n.open()
 }
 
 // IsDir reports whether n is a directory.
@@ -291,7 +305,7 @@ func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
 	switch {
 	case fi.Mode().IsRegular():
 		n.Size = fi.Size()
-		n.open = func() (io.ReadCloser, error) { return os.Open(p) }
+		n.host = true
 	case fi.Mode()&fs.ModeSymlink != 0:
 		t, err := os.Readlink(p)
 		if err != nil {

@@ -2,13 +2,13 @@ package iso9660
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"time"
 
@@ -89,6 +89,10 @@ type Options struct {
 	// are set to Now, and access and change times equal modification times
 	// (reading a tree changes its access times).
 	ClampTimes bool
+	// TransTable adds a TRANS.TBL file to every directory that maps its
+	// ISO 9660 names to the original names (mkisofs -T), for readers that
+	// see neither Rock Ridge nor Joliet.
+	TransTable bool
 	// Progress, if set, is called as data is written.
 	Progress func(written, total int64)
 }
@@ -123,6 +127,7 @@ type Writer struct {
 	dataLBA     uint32
 	total       uint32 // volume space size in blocks
 	rrMoved     *Node
+	trans       map[*Node][]byte // TRANS.TBL nodes and their contents
 }
 
 type bootPlan struct {
@@ -165,6 +170,9 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	if err := w.addCatalog(); err != nil {
 		return nil, err
 	}
+	if w.opt.TransTable {
+		w.addTransTables(w.tree.root)
+	}
 	if err := w.prepareNodes(); err != nil {
 		return nil, err
 	}
@@ -175,6 +183,7 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	if w.primary, err = w.buildPrimary(); err != nil {
 		return nil, err
 	}
+	w.fillTransTables()
 	if w.opt.Joliet {
 		if w.joliet, err = w.buildJoliet(); err != nil {
 			return nil, err
@@ -319,6 +328,83 @@ func (w *Writer) planBoot() error {
 	return nil
 }
 
+// transName is the name mkisofs -T gives its translation tables.
+const transName = "TRANS.TBL"
+
+// addTransTables gives every directory below n a TRANS.TBL whose content
+// is filled in once the ISO 9660 names are known. A directory that already
+// has a file of that name keeps it.
+func (w *Writer) addTransTables(n *Node) {
+	if w.trans == nil {
+		w.trans = map[*Node][]byte{}
+	}
+	for _, c := range n.children {
+		if c.IsDir() {
+			w.addTransTables(c)
+		}
+	}
+	if n.byName[transName] != nil {
+		return
+	}
+	t := &Node{Name: transName, Mode: 0o444, ModTime: n.ModTime, AccessTime: n.ModTime, ChangeTime: n.ModTime,
+		Source: n.Path() + "/" + transName + " (translation table)"}
+	t.open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(w.trans[t])), nil }
+	w.trans[t] = nil
+	n.add(t)
+}
+
+// fillTransTables writes the translation tables: one line per entry, its
+// type (F file, D directory, L link, B/C device, P pipe, S socket), its
+// ISO 9660 name, a tab and its original name (and a tab and the target for
+// links), in the order of the directory.
+func (w *Writer) fillTransTables() {
+	if w.trans == nil {
+		return
+	}
+	for _, d := range w.primary.dirs {
+		if d.node == nil {
+			continue
+		}
+		t := d.node.byName[transName]
+		if _, ours := w.trans[t]; !ours {
+			continue
+		}
+		width := 0
+		for _, r := range d.recs {
+			width = max(width, len(r.ident))
+		}
+		var b bytes.Buffer
+		for _, r := range d.recs {
+			if r.kind == recSelf || r.kind == recParent || r.node == t || r.part > 0 {
+				continue
+			}
+			typ := byte('F')
+			m := r.node.Mode
+			switch {
+			case r.kind != recFile:
+				typ = 'D'
+			case m&fs.ModeSymlink != 0:
+				typ = 'L'
+			case m&fs.ModeCharDevice != 0:
+				typ = 'C'
+			case m&fs.ModeDevice != 0:
+				typ = 'B'
+			case m&fs.ModeNamedPipe != 0:
+				typ = 'P'
+			case m&fs.ModeSocket != 0:
+				typ = 'S'
+			}
+			fmt.Fprintf(&b, "%c %-*s\t%s", typ, width, r.ident, r.node.Name)
+			if typ == 'L' {
+				fmt.Fprintf(&b, "\t%s", r.node.Target)
+			}
+			b.WriteByte('\n')
+		}
+		w.trans[t] = b.Bytes()
+		t.Size = int64(b.Len())
+	}
+}
+
 // addCatalog sizes the boot catalog and, when it is named, gives it a
 // directory entry. A catalog of one block holds the validation entry and 63
 // further entries; section headers take one each (El Torito §2).
@@ -339,8 +425,14 @@ func (w *Writer) addCatalog() error {
 	return err
 }
 
+// patchBootInfo patches the boot information table: the primary volume
+// descriptor is at block 16.
+func patchBootInfo(img []byte, lba uint32) error {
+	return eltorito.PatchBootInfoTable(img, 16, lba)
+}
+
 func readHead(n *Node, size int) ([]byte, error) {
-	r, err := n.open()
+	r, err := n.content()
 	if err != nil {
 		return nil, err
 	}
@@ -996,11 +1088,13 @@ func (s *stream) write(b []byte) error {
 	return err
 }
 
+// zeroBlock is a block of zeros to write padding from.
+var zeroBlock [BlockSize]byte
+
 func (s *stream) zeros(n int64) error {
-	var z [BlockSize]byte
 	for n > 0 {
 		k := min(n, BlockSize)
-		if err := s.write(z[:k]); err != nil {
+		if err := s.write(zeroBlock[:k]); err != nil {
 			return err
 		}
 		n -= k
@@ -1234,71 +1328,4 @@ func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
 		pos += size
 	}
 	return b, nil
-}
-
-// files writes the data of every file, each padded to a whole block.
-func (s *stream) files() error {
-	w := s.w
-	total := w.Size()
-	for _, n := range w.files {
-		if err := s.ctx.Err(); err != nil {
-			return err
-		}
-		if err := s.at(n.lba, "file "+n.Source); err != nil {
-			return err
-		}
-		if err := s.file(n); err != nil {
-			return err
-		}
-		if pad := (BlockSize - n.Size%BlockSize) % BlockSize; pad > 0 {
-			if err := s.zeros(pad); err != nil {
-				return err
-			}
-		}
-		if w.opt.Progress != nil {
-			w.opt.Progress(s.pos, total)
-		}
-	}
-	return nil
-}
-
-// ErrChanged reports a file whose size changed while the image was made.
-var ErrChanged = errors.New("file changed size while the image was being made")
-
-func (s *stream) file(n *Node) error {
-	r, err := n.open()
-	if err != nil {
-		return &PathError{Path: n.Source, Err: err}
-	}
-	defer r.Close()
-	for _, p := range s.w.boot {
-		if p.node == n && p.entry.InfoTable {
-			img := make([]byte, n.Size)
-			if _, err := io.ReadFull(r, img); err != nil {
-				return &PathError{Path: n.Source, Err: fmt.Errorf("%w: %v", ErrChanged, err)}
-			}
-			if err := eltorito.PatchBootInfoTable(img, 16, n.lba); err != nil {
-				return &PathError{Path: n.Source, Err: err}
-			}
-			return s.write(img)
-		}
-	}
-	if f, ok := r.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Size() != n.Size {
-			return &PathError{Path: n.Source, Err: fmt.Errorf("%w (%d bytes when listed, %d now)", ErrChanged, n.Size, fi.Size())}
-		}
-	}
-	got, err := io.CopyN(s.bw, r, n.Size)
-	s.pos += got
-	if err == io.EOF {
-		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, got, n.Size)}
-	}
-	if err != nil {
-		return &PathError{Path: n.Source, Err: err}
-	}
-	var one [1]byte
-	if k, _ := r.Read(one[:]); k > 0 {
-		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
-	}
-	return nil
 }

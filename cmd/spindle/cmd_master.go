@@ -35,6 +35,7 @@ type masterFlags struct {
 	catalog                              string
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
+	transTable                           bool
 	boot                                 bootBuilder
 }
 
@@ -115,6 +116,7 @@ give byte-identical images.
 	fl.StringVar(&f.biblio, "biblio", "", "bibliographic `FILE` identifier")
 	f.boot.flags(fl)
 	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
+	fl.BoolVarP(&f.transTable, "translation-table", "T", false, "add a TRANS.TBL to every directory mapping ISO 9660 names to the original names")
 	fl.BoolVar(&f.noPad, "no-pad", false, "no 300 KiB of zeros at the end of the image")
 	fl.BoolVar(&f.pad, "pad", false, "pad the end of the image (the default)")
 	fl.BoolVar(&f.reproducible, "reproducible", false, "byte-identical output for the same tree (like SOURCE_DATE_EPOCH=0)")
@@ -233,6 +235,7 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 			BibliographicFile: f.biblio},
 		BootCatalog: f.catalog,
 		NoPad:       f.noPad,
+		TransTable:  f.transTable,
 	}
 	switch {
 	case f.rational:

@@ -1,0 +1,214 @@
+package iso9660
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// ErrChanged reports a file whose size changed while the image was made.
+var ErrChanged = errors.New("file changed size while the image was being made")
+
+// Reading many small files is dominated by open/read/close system calls,
+// not by bandwidth, so the writer keeps several of them in flight: workers
+// read files ahead, in the image's order, into memory (bounded in bytes and
+// in count), while the writing goroutine emits them strictly in order.
+// Large files are streamed by the writing goroutine itself.
+const (
+	prefetchMax     = 1 << 20 // files up to this size are read ahead
+	prefetchBytes   = 8 << 20 // bytes read ahead at most
+	prefetchFiles   = 256     // files read ahead at most
+	prefetchWorkers = 8
+)
+
+type fetched struct {
+	data []byte
+	err  error
+}
+
+// files writes the data of every file, each padded to a whole block.
+func (s *stream) files() error {
+	w := s.w
+	total := w.Size()
+	slots := make([]chan fetched, len(w.files))
+	for i := range slots {
+		slots[i] = make(chan fetched, 1)
+	}
+	// budget counts bytes in flight; a token per file bounds the count.
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	budget := int64(prefetchBytes)
+	stop := make(chan struct{})
+	defer close(stop)
+	jobs := make(chan int, prefetchFiles)
+	go func() {
+		defer close(jobs)
+		for i, n := range w.files {
+			if n.Size > prefetchMax || w.isBootInfo(n) {
+				continue
+			}
+			mu.Lock()
+			for budget < n.Size && budget < prefetchBytes {
+				cond.Wait()
+			}
+			budget -= n.Size
+			mu.Unlock()
+			select {
+			case jobs <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range prefetchWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				select {
+				case <-stop:
+					continue
+				default:
+				}
+				data, err := readAll(w.files[i])
+				slots[i] <- fetched{data, err}
+			}
+		}()
+	}
+	defer func() {
+		// Unblock the dispatcher if it waits for budget, then wait for the
+		// workers so no goroutine outlives the call.
+		mu.Lock()
+		budget = prefetchBytes
+		cond.Broadcast()
+		mu.Unlock()
+		wg.Wait()
+	}()
+	release := func(n int64) {
+		mu.Lock()
+		budget += n
+		cond.Broadcast()
+		mu.Unlock()
+	}
+	for i, n := range w.files {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		if err := s.at(n.lba, "file "+n.Source); err != nil {
+			return err
+		}
+		var err error
+		switch {
+		case w.isBootInfo(n):
+			err = s.bootFile(n)
+		case n.Size > prefetchMax:
+			err = s.stream(n)
+		default:
+			f := <-slots[i]
+			err = f.err
+			if err == nil {
+				err = s.write(f.data)
+			}
+			release(n.Size)
+		}
+		if err != nil {
+			return err
+		}
+		if pad := (BlockSize - n.Size%BlockSize) % BlockSize; pad > 0 {
+			if err := s.zeros(pad); err != nil {
+				return err
+			}
+		}
+		if w.opt.Progress != nil {
+			w.opt.Progress(s.pos, total)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) isBootInfo(n *Node) bool {
+	for _, p := range w.boot {
+		if p.node == n && p.entry.InfoTable {
+			return true
+		}
+	}
+	return false
+}
+
+// readAll reads a whole (small) file and checks it still has the size it
+// had when the tree was listed.
+func readAll(n *Node) ([]byte, error) {
+	r, err := n.content()
+	if err != nil {
+		return nil, &PathError{Path: n.Source, Err: err}
+	}
+	defer r.Close()
+	// One byte more than expected, to notice a file that grew.
+	buf := make([]byte, n.Size+1)
+	got, err := io.ReadFull(r, buf)
+	switch {
+	case err == nil:
+		return nil, &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		if int64(got) != n.Size {
+			return nil, &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, got, n.Size)}
+		}
+		return buf[:got], nil
+	default:
+		return nil, &PathError{Path: n.Source, Err: err}
+	}
+}
+
+// streamBuf is the copy buffer of the writing goroutine.
+var streamBuf = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
+// stream copies a large file in pieces.
+func (s *stream) stream(n *Node) error {
+	r, err := n.content()
+	if err != nil {
+		return &PathError{Path: n.Source, Err: err}
+	}
+	defer r.Close()
+	bp := streamBuf.Get().(*[]byte)
+	defer streamBuf.Put(bp)
+	buf := *bp
+	left := n.Size
+	for left > 0 {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		k, err := io.ReadFull(r, buf[:min(int64(len(buf)), left)])
+		if k > 0 {
+			if werr := s.write(buf[:k]); werr != nil {
+				return werr
+			}
+			left -= int64(k)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, n.Size-left, n.Size)}
+		}
+		if err != nil {
+			return &PathError{Path: n.Source, Err: err}
+		}
+	}
+	var one [1]byte
+	if k, _ := r.Read(one[:]); k > 0 {
+		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
+	}
+	return nil
+}
+
+// bootFile writes a boot image with the boot information table patched in
+// (El Torito, mkisofs -boot-info-table); the source file is not changed.
+func (s *stream) bootFile(n *Node) error {
+	img, err := readAll(n)
+	if err != nil {
+		return err
+	}
+	if err := patchBootInfo(img, n.lba); err != nil {
+		return &PathError{Path: n.Source, Err: err}
+	}
+	return s.write(img)
+}
