@@ -17,7 +17,7 @@ var ErrChanged = errors.New("file changed size while the image was being made")
 // Large files are streamed by the writing goroutine itself.
 const (
 	prefetchMax     = 1 << 20 // files up to this size are read ahead
-	prefetchBytes   = 8 << 20 // bytes read ahead at most
+	prefetchBytes   = 2 << 20 // bytes read ahead at most
 	prefetchFiles   = 256     // files read ahead at most
 	prefetchWorkers = 8
 )
@@ -96,7 +96,7 @@ func (s *stream) files() error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
-		if err := s.at(n.lba, "file "+n.Source); err != nil {
+		if err := s.at(n.lba, "file data"); err != nil {
 			return err
 		}
 		var err error
@@ -110,6 +110,7 @@ func (s *stream) files() error {
 			err = f.err
 			if err == nil {
 				err = s.write(f.data)
+				putBuf(f.data)
 			}
 			release(n.Size)
 		}
@@ -142,33 +143,64 @@ func (w *Writer) isBootInfo(n *Node) bool {
 func readAll(n *Node) ([]byte, error) {
 	r, err := n.content()
 	if err != nil {
-		return nil, &PathError{Path: n.Source, Err: err}
+		return nil, &PathError{Path: n.Source(), Err: err}
 	}
 	defer r.Close()
 	// One byte more than expected, to notice a file that grew.
-	buf := make([]byte, n.Size+1)
+	buf := getBuf(int(n.Size) + 1)
 	got, err := io.ReadFull(r, buf)
 	switch {
 	case err == nil:
-		return nil, &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
+		return nil, &PathError{Path: n.Source(), Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
 	case err == io.ErrUnexpectedEOF || err == io.EOF:
 		if int64(got) != n.Size {
-			return nil, &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, got, n.Size)}
+			return nil, &PathError{Path: n.Source(), Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, got, n.Size)}
 		}
 		return buf[:got], nil
 	default:
-		return nil, &PathError{Path: n.Source, Err: err}
+		return nil, &PathError{Path: n.Source(), Err: err}
+	}
+}
+
+// Read-ahead buffers are pooled by power-of-two size class, so writing
+// many small files makes little garbage.
+var bufPools [22]sync.Pool
+
+func sizeClass(n int) int {
+	c := 12 // 4 KiB at least
+	for 1<<c < n {
+		c++
+	}
+	return c
+}
+
+func getBuf(n int) []byte {
+	c := sizeClass(n)
+	if c >= len(bufPools) {
+		return make([]byte, n)
+	}
+	if b, ok := bufPools[c].Get().(*[]byte); ok {
+		return (*b)[:n]
+	}
+	return make([]byte, n, 1<<c)
+}
+
+func putBuf(b []byte) {
+	c := sizeClass(cap(b))
+	if c < len(bufPools) && cap(b) == 1<<c {
+		b = b[:cap(b)]
+		bufPools[c].Put(&b)
 	}
 }
 
 // streamBuf is the copy buffer of the writing goroutine.
-var streamBuf = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+var streamBuf = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 // stream copies a large file in pieces.
 func (s *stream) stream(n *Node) error {
 	r, err := n.content()
 	if err != nil {
-		return &PathError{Path: n.Source, Err: err}
+		return &PathError{Path: n.Source(), Err: err}
 	}
 	defer r.Close()
 	bp := streamBuf.Get().(*[]byte)
@@ -187,15 +219,15 @@ func (s *stream) stream(n *Node) error {
 			left -= int64(k)
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return &PathError{Path: n.Source, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, n.Size-left, n.Size)}
+			return &PathError{Path: n.Source(), Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, n.Size-left, n.Size)}
 		}
 		if err != nil {
-			return &PathError{Path: n.Source, Err: err}
+			return &PathError{Path: n.Source(), Err: err}
 		}
 	}
 	var one [1]byte
 	if k, _ := r.Read(one[:]); k > 0 {
-		return &PathError{Path: n.Source, Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
+		return &PathError{Path: n.Source(), Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
 	}
 	return nil
 }
@@ -208,7 +240,7 @@ func (s *stream) bootFile(n *Node) error {
 		return err
 	}
 	if err := patchBootInfo(img, n.lba); err != nil {
-		return &PathError{Path: n.Source, Err: err}
+		return &PathError{Path: n.Source(), Err: err}
 	}
 	return s.write(img)
 }

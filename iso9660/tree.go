@@ -34,8 +34,10 @@ type Node struct {
 	// Target is a symbolic link's target.
 	Target string
 
-	// Source names where the content comes from, for error messages.
-	Source string
+	// src names where the content comes from, for error messages. Empty
+	// for a host file whose path is its parent's plus its name: storing
+	// every full path would take more memory than the rest of the node.
+	src string
 	// open returns the content; nil for host files, which are opened by
 	// Source (one closure per file would cost an allocation each).
 	open func() (io.ReadCloser, error)
@@ -62,12 +64,36 @@ type Node struct {
 // content opens the node's data.
 func (n *Node) content() (io.ReadCloser, error) {
 	if n.host {
-		return os.Open(n.Source)
+		return os.Open(n.Source())
 	}
 	if n.open == nil {
 		return nil, errors.New("no content")
 	}
 	return n.open()
+}
+
+// Source returns where the node comes from: a host path, or a description.
+func (n *Node) Source() string {
+	if n.src != "" || n.parent == nil {
+		return n.src
+	}
+	// Walk up to the nearest node that knows its path, then build the
+	// path in one allocation.
+	size := 0
+	top := n
+	for ; top.src == "" && top.parent != nil; top = top.parent {
+		size += 1 + len(top.Name)
+	}
+	b := make([]byte, len(top.src)+size)
+	copy(b, top.src)
+	end := len(b)
+	for p := n; p != top; p = p.parent {
+		end -= len(p.Name)
+		copy(b[end:], p.Name)
+		end--
+		b[end] = '/'
+	}
+	return string(b)
 }
 
 // IsDir reports whether n is a directory.
@@ -146,10 +172,10 @@ func (t *Tree) mkdirAll(p string, tmpl *Node) (*Node, error) {
 		if next == nil {
 			next = &Node{Name: part, Mode: tmpl.Mode&^fs.ModeType | fs.ModeDir, ModTime: tmpl.ModTime,
 				AccessTime: tmpl.AccessTime, ChangeTime: tmpl.ChangeTime, UID: tmpl.UID, GID: tmpl.GID,
-				Source: "(graft point " + p + ")"}
+				src: "(graft point " + p + ")"}
 			cur.add(next)
 		} else if !next.IsDir() {
-			return nil, &PathError{Path: "/" + strings.Join(splitPath(p), "/"), Err: fmt.Errorf("not a directory in the image (from %s)", next.Source)}
+			return nil, &PathError{Path: "/" + strings.Join(splitPath(p), "/"), Err: fmt.Errorf("not a directory in the image (from %s)", next.Source())}
 		}
 		cur = next
 	}
@@ -183,7 +209,7 @@ func (t *Tree) place(dir *Node, c *Node) (*Node, error) {
 		if old.IsDir() && c.IsDir() {
 			return old, nil
 		}
-		return nil, &PathError{Path: c.Source, Err: fmt.Errorf("%w as %s (from %s)", ErrExists, old.Path(), old.Source)}
+		return nil, &PathError{Path: c.Source(), Err: fmt.Errorf("%w as %s (from %s)", ErrExists, old.Path(), old.Source())}
 	}
 	dir.add(c)
 	return c, nil
@@ -215,7 +241,7 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 			// behaviour) and otherwise of the source directory.
 			if len(splitPath(dest)) == 0 {
 				copyAttrs(t.root, n)
-				t.root.Source = src
+				t.root.src = src
 				dir = t.root
 			} else if dir, err = t.mkdirAll(dest, n); err != nil {
 				return err
@@ -289,7 +315,7 @@ type hostWalker struct {
 // are skipped with a warning.
 func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
 	n := &Node{Name: fi.Name(), Mode: fi.Mode(), ModTime: fi.ModTime(), AccessTime: fi.ModTime(),
-		ChangeTime: fi.ModTime(), Source: p}
+		ChangeTime: fi.ModTime(), src: p}
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		n.UID, n.GID = st.Uid, st.Gid
 		n.AccessTime = time.Unix(st.Atim.Unix())
@@ -332,6 +358,9 @@ func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
 	if err != nil {
 		return &PathError{Path: p, Err: err}
 	}
+	// Children of dir name their host path through dir unless dir stands
+	// for another host directory too (merged sources, graft points).
+	derive := dir.Source() == p
 	for _, e := range ents {
 		cp := filepath.Join(p, e.Name())
 		if w.opt.Exclude != nil && w.opt.Exclude(cp, e.Name()) {
@@ -347,6 +376,12 @@ func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
 		}
 		if n == nil {
 			continue
+		}
+		// Lstat's name is a substring of the full path: take ReadDir's
+		// own copy, so the node does not keep the whole path alive.
+		n.Name = e.Name()
+		if derive {
+			n.src = ""
 		}
 		placed, err := w.t.place(dir, n)
 		if err != nil {
@@ -391,7 +426,7 @@ func (t *Tree) AddFile(p string, spec FileSpec) error {
 	}
 	n := &Node{Name: parts[len(parts)-1], Mode: spec.Mode, Size: spec.Size, ModTime: spec.ModTime,
 		AccessTime: spec.ModTime, ChangeTime: spec.ModTime, UID: spec.UID, GID: spec.GID,
-		Target: spec.Target, open: spec.Open, Source: p}
+		Target: spec.Target, open: spec.Open, src: p}
 	if n.Mode.IsRegular() && n.open == nil {
 		if n.Size != 0 {
 			return &PathError{Path: p, Err: errors.New("regular file without content")}

@@ -238,7 +238,7 @@ func (w *Writer) prepareNodes() error {
 		for _, c := range n.children {
 			special := !c.IsDir() && !c.Mode.IsRegular() && c.Mode&fs.ModeSymlink == 0
 			if w.opt.RockRidge == NoRockRidge && (special || c.Mode&fs.ModeSymlink != 0) {
-				w.warn(&PathError{Path: c.Source, Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", kindOf(c.Mode))})
+				w.warn(&PathError{Path: c.Source(), Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", kindOf(c.Mode))})
 				delete(n.byName, c.Name)
 				continue
 			}
@@ -347,7 +347,7 @@ func (w *Writer) addTransTables(n *Node) {
 		return
 	}
 	t := &Node{Name: transName, Mode: 0o444, ModTime: n.ModTime, AccessTime: n.ModTime, ChangeTime: n.ModTime,
-		Source: n.Path() + "/" + transName + " (translation table)"}
+		src: n.Path() + "/" + transName + " (translation table)"}
 	t.open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(w.trans[t])), nil }
 	w.trans[t] = nil
 	n.add(t)
@@ -495,6 +495,9 @@ type wrec struct {
 	flags byte
 	ce    []ceLoc
 	size  int // record length in bytes
+	// areas holds the System Use areas computed during layout, kept for
+	// writing unless they depend on block addresses (CL, PL).
+	areas [][]byte
 }
 
 type recKind uint8
@@ -537,7 +540,7 @@ func (w *Writer) buildPrimary() (*wtree, error) {
 			if sub.depth > maxDepth && w.rr() {
 				if moved == nil {
 					mv := &Node{Name: ".rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
-						ChangeTime: w.opt.Now, Source: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}
+						ChangeTime: w.opt.Now, src: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}
 					if w.tree.root.byName["rr_moved"] != nil {
 						mv.Name = ".rr_moved"
 					}
@@ -784,7 +787,7 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 		flags |= 0x08
 		if n.Mode&fs.ModeSymlink != 0 {
 			if sl, err = rrSL(n.Target); err != nil {
-				return nil, 0, &PathError{Path: n.Source, Err: err}
+				return nil, 0, &PathError{Path: n.Source(), Err: err}
 			}
 			flags |= 0x04
 		}
@@ -827,6 +830,12 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 		es = append(es, suspER(v))
 	}
 	return es, pinned, nil
+}
+
+// blockDependent reports whether the System Use entries of r hold block
+// addresses (RRIP §4.1.5 CL, PL), which are known only after layout.
+func (w *Writer) blockDependent(d *wdir, r *wrec) bool {
+	return r.kind == recPlaceholder || (r.kind == recParent && d.moved)
 }
 
 // nlink is the Rock Ridge link count: the number of names a file has in
@@ -968,6 +977,9 @@ func (w *Writer) layout() error {
 					if len(r.ce) > 0 {
 						ce = append(ce, r)
 					}
+					if !w.blockDependent(d, r) {
+						r.areas = areas
+					}
 				}
 				r.size = recordLen(len(r.ident), su)
 				if r.size > 255 {
@@ -1014,7 +1026,7 @@ func (w *Writer) layout() error {
 			n.lba = next
 			blocks := (n.Size + BlockSize - 1) / BlockSize
 			if int64(next)+blocks > 0xFFFFFFFF-padBlocks {
-				return &PathError{Path: n.Source, Err: errors.New("image over 8 TiB: beyond ISO 9660's 32-bit block numbers")}
+				return &PathError{Path: n.Source(), Err: errors.New("image over 8 TiB: beyond ISO 9660's 32-bit block numbers")}
 			}
 			next += uint32(blocks)
 			w.files = append(w.files, n)
@@ -1051,7 +1063,7 @@ func (w *Writer) extent(r *wrec) (uint32, uint32) {
 // and never seeks, so out may be a pipe.
 func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
 	cw := &countWriter{w: out}
-	bw := bufio.NewWriterSize(cw, 1<<20)
+	bw := bufio.NewWriterSize(cw, 256<<10)
 	s := &stream{w: w, bw: bw, cw: cw, ctx: ctx}
 	err := s.run()
 	if err == nil {
@@ -1281,13 +1293,16 @@ func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
 	for _, r := range d.recs {
 		var areas [][]byte
 		if !t.joliet && w.rr() {
-			es, pinned, err := w.suspEntries(d, r)
-			if err != nil {
-				return nil, err
-			}
-			areas, err = suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
-			if err != nil {
-				return nil, err
+			areas = r.areas
+			r.areas = nil // written once; let the collector have it
+			if areas == nil {
+				es, pinned, err := w.suspEntries(d, r)
+				if err != nil {
+					return nil, err
+				}
+				if areas, err = suspLayout(es, 255-recordLen(len(r.ident), 0), pinned); err != nil {
+					return nil, err
+				}
 			}
 			if len(areas)-1 != len(r.ce) {
 				return nil, fmt.Errorf("iso9660: internal error: continuation areas of %s changed", r.node.Path())

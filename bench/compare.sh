@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# compare.sh - master the benchmark corpora with spindle, xorriso and
+# genisoimage in one run and print times, peak RSS and ratios.
+#
+# Usage: bench/compare.sh [CORPUS_DIR] [small|large|mixed ...]
+#   CORPUS_DIR defaults to bench/out/corpus; missing corpora are made with
+#   ../shared/bench/make-corpus.sh (SMALL_FILES etc. are passed through).
+#   RUNS (default 3): runs per tool, the best is reported (warm cache).
+#   OUT (default bench/out): where images are written (removed after each run).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+corpus=${1:-$here/out/corpus}
+shift || true
+which=${*:-small large}
+RUNS=${RUNS:-3}
+OUT=${OUT:-$here/out}
+mkdir -p "$OUT" "$corpus"
+for c in $which; do
+  [ -d "$corpus/$c" ] || bash "$top/../shared/bench/make-corpus.sh" "$corpus" "$c" >&2
+done
+bin=$OUT/spindle
+(cd "$top" && CGO_ENABLED=0 go build -o "$bin" ./cmd/spindle)
+
+# best_of CMD...: prints "seconds maxrss_kb" of the fastest of RUNS runs.
+best_of() {
+  local best="" line
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -o "$OUT/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
+    line=$(tail -n1 "$OUT/time.txt")
+    rm -f "$OUT/img.iso"
+    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
+  done
+  echo "$best"
+}
+
+printf '%-8s %-12s %9s %10s\n' corpus tool seconds maxrss_MB
+for c in $which; do
+  src=$corpus/$c
+  declare -A t=() m=()
+  for tool in tar spindle xorriso genisoimage; do
+    case $tool in
+      tar)         r=$(best_of sh -c "tar -cf - -C '$src' . | cat >/dev/null") ;;
+      spindle)     r=$(best_of "$bin" master -R -J -q -o "$OUT/img.iso" "$src") ;;
+      xorriso)     r=$(best_of xorriso -as mkisofs -R -J -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
+      genisoimage) r=$(best_of genisoimage -R -J -allow-limited-size -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
+    esac
+    t[$tool]=${r%% *}; m[$tool]=${r##* }
+    printf '%-8s %-12s %9s %10.1f\n' "$c" "$tool" "${t[$tool]}" "$(echo "${m[$tool]}/1024" | bc -l)"
+  done
+  fastest=$(printf '%s\n' "${t[xorriso]}" "${t[genisoimage]}" | sort -g | head -n1)
+  printf '%-8s speed-up over fastest peer: %.2fx   time vs tar: %.2fx   RSS vs smallest peer: %.2fx\n' "$c" \
+    "$(echo "$fastest/${t[spindle]}" | bc -l)" "$(echo "${t[spindle]}/${t[tar]}" | bc -l)" \
+    "$(echo "${m[spindle]}/$(printf '%s\n' "${m[xorriso]}" "${m[genisoimage]}" | sort -g | head -n1)" | bc -l)"
+done
