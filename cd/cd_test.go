@@ -53,3 +53,25 @@ func TestSectorsFor(t *testing.T) {
 		t.Errorf("Bytes = %d", got)
 	}
 }
+
+func FuzzParseMSF(f *testing.F) {
+	for _, s := range []string{"00:02:00", "74:59:74", "1:2:3", "99:99:99", "", "00:00:00x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMSF(s)
+		if err != nil {
+			return
+		}
+		if !m.Valid() {
+			t.Fatalf("ParseMSF(%q) = %v: invalid MSF accepted", s, m)
+		}
+		back, err := ParseMSF(m.String())
+		if err != nil || back != m {
+			t.Fatalf("round trip of %q: %v, %v", s, back, err)
+		}
+		if f2, err := MSFFromFrames(m.Frames()); err != nil || f2 != m {
+			t.Fatalf("frames round trip of %v: %v, %v", m, f2, err)
+		}
+	})
+}

@@ -241,7 +241,11 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 			// behaviour) and otherwise of the source directory.
 			if len(splitPath(dest)) == 0 {
 				copyAttrs(t.root, n)
-				t.root.src = src
+				// The root names the source only while it holds nothing
+				// else, since its children derive their paths from it.
+				if len(t.root.children) == 0 {
+					t.root.src = src
+				}
 				dir = t.root
 			} else if dir, err = t.mkdirAll(dest, n); err != nil {
 				return err
@@ -380,12 +384,12 @@ func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
 		// Lstat's name is a substring of the full path: take ReadDir's
 		// own copy, so the node does not keep the whole path alive.
 		n.Name = e.Name()
-		if derive {
-			n.src = ""
-		}
 		placed, err := w.t.place(dir, n)
 		if err != nil {
 			return err
+		}
+		if derive && placed == n {
+			n.src = ""
 		}
 		if fi.IsDir() {
 			id := idOf(fi)
