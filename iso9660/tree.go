@@ -58,7 +58,6 @@ type Node struct {
 	// layout state
 	lba    uint32 // first block of a file's data
 	serial uint32 // Rock Ridge file serial number
-	hidden bool
 }
 
 // content opens the node's data.
