@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -339,7 +340,7 @@ func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
 		}
 	}
 	if !utf8.ValidString(n.Name) {
-		w.warn(&PathError{Path: p, Err: errors.New("name is not valid UTF-8: kept as bytes in Rock Ridge, replaced in Joliet")})
+		w.warn(&PathError{Path: strconv.Quote(p), Err: errors.New("name is not valid UTF-8: Rock Ridge keeps its bytes; Joliet and ISO 9660 names replace them")})
 	}
 	switch {
 	case fi.Mode().IsRegular():

@@ -36,6 +36,7 @@ type masterFlags struct {
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
 	transTable                           bool
+	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
 }
 
@@ -102,7 +103,8 @@ give byte-identical images.
 	fl.BoolVarP(&f.leadingDots, "allow-leading-dots", "L", false, "accepted for mkisofs compatibility: dot files are always included")
 	fl.BoolVar(&f.graftPoints, "graft-points", false, "read SOURCE arguments as DEST=SRC (escape = and \\ with \\)")
 	fl.StringArrayVarP(&f.excludes, "exclude", "m", nil, "leave out files whose name or path matches `GLOB` (repeatable)")
-	fl.StringArrayVarP(&f.excludes, "x", "x", nil, "same as -m")
+	fl.StringArrayVarP(&f.excludes, "exclude-x", "x", nil, "same as -m")
+	_ = fl.MarkHidden("exclude-x")
 	fl.StringArrayVar(&f.excludeLists, "exclude-list", nil, "read exclude globs from `FILE`, one per line")
 	fl.BoolVarP(&f.follow, "follow-links", "f", false, "store what symbolic links point to (loops are reported)")
 	fl.StringVarP(&f.volID, "volid", "V", "", "volume `ID` (32 characters)")
@@ -114,6 +116,10 @@ give byte-identical images.
 	fl.StringVar(&f.copyright, "copyright", "", "copyright `FILE` identifier")
 	fl.StringVar(&f.abstract, "abstract", "", "abstract `FILE` identifier")
 	fl.StringVar(&f.biblio, "biblio", "", "bibliographic `FILE` identifier")
+	fl.StringVar(&f.dates[0], "creation-date", "", "volume creation `TIME` (YYYYMMDDhhmmsscc or RFC 3339; default now)")
+	fl.StringVar(&f.dates[1], "modification-date", "", "volume modification `TIME` (as --creation-date)")
+	fl.StringVar(&f.dates[2], "expiration-date", "", "volume expiration `TIME` (default none)")
+	fl.StringVar(&f.dates[3], "effective-date", "", "volume effective `TIME` (default none)")
 	f.boot.flags(fl)
 	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
 	fl.BoolVarP(&f.transTable, "translation-table", "T", false, "add a TRANS.TBL to every directory mapping ISO 9660 names to the original names")
@@ -122,7 +128,23 @@ give byte-identical images.
 	fl.BoolVar(&f.reproducible, "reproducible", false, "byte-identical output for the same tree (like SOURCE_DATE_EPOCH=0)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or warnings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "accepted for mkisofs compatibility")
-	fl.BoolVar(&f.asJSON, "json", false, "print a JSON summary on standard output")
+	fl.BoolVar(&f.asJSON, "json", false, "print a JSON summary on standard output (standard error with -o -)")
+	// Options of mkisofs and xorriso -as mkisofs that change nothing here,
+	// accepted so existing command lines run: names are always UTF-8,
+	// hard links are always detected, big files are always multi-extent,
+	// and the relocation directory is always hidden (.rr_moved).
+	for _, name := range []string{"cache-inodes", "no-cache-inodes", "allow-limited-size", "hide-rr-moved", "disable-deep-relocation-off"} {
+		fl.Bool(name, false, "accepted for mkisofs compatibility")
+		_ = fl.MarkHidden(name)
+	}
+	fl.Var(funcValue{typ: "string", set: func(s string) error {
+		switch strings.ToLower(s) {
+		case "utf-8", "utf8", "default":
+			return nil
+		}
+		return fmt.Errorf("charset %q: Spindle takes file names as bytes (UTF-8); only utf-8 is accepted", s)
+	}}, "input-charset", "accepted for mkisofs compatibility: utf-8 only")
+	_ = fl.MarkHidden("input-charset")
 	return c
 }
 
@@ -223,7 +245,7 @@ func (b *bootBuilder) flags(fl *pflag.FlagSet) {
 }
 
 func (f *masterFlags) options() (*iso9660.Options, error) {
-	if f.level < 1 || f.level > 4 {
+	if f.level < 1 || f.level > 3 {
 		return nil, usageError{fmt.Errorf("-iso-level %d: want 1, 2 or 3", f.level)}
 	}
 	o := &iso9660.Options{
@@ -255,6 +277,17 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 	if f.catalog != "" && len(o.Boot) == 0 {
 		return nil, usageError{errors.New("-c names a boot catalog but no boot image is given (-b or -e)")}
 	}
+	dates := []*time.Time{&o.Volume.Created, &o.Volume.Modified, &o.Volume.Expiration, &o.Volume.Effective}
+	for i, d := range f.dates {
+		if d == "" {
+			continue
+		}
+		t, err := parseVolumeDate(d)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		*dates[i] = t
+	}
 	if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" || f.reproducible {
 		var sec int64
 		if epoch != "" {
@@ -267,6 +300,25 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 		o.ClampTimes = true
 	}
 	return o, nil
+}
+
+// parseVolumeDate reads the 16-digit form of a volume descriptor date
+// (ECMA-119 §8.4.26.1, as xorriso's --modification-date takes it; fewer
+// digits are padded with zeros) or an RFC 3339 time.
+func parseVolumeDate(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	digits := s
+	if len(digits) >= 8 && len(digits) <= 16 && strings.Trim(digits, "0123456789") == "" {
+		digits += strings.Repeat("0", 16-len(digits))
+		t, err := time.Parse("20060102150405", digits[:14])
+		if err == nil {
+			cs, _ := strconv.Atoi(digits[14:])
+			return t.Add(time.Duration(cs) * 10 * time.Millisecond), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("date %q: want YYYYMMDDhhmmsscc or RFC 3339", s)
 }
 
 // excluder builds the -m/-x/-exclude-list test: a glob matches the base
@@ -337,10 +389,10 @@ func splitGraft(s string) (dest, src string, ok bool) {
 }
 
 type masterSummary struct {
-	Output  string  `json:"output"`
+	Output  string  `json:"output,omitempty"`
 	Blocks  uint32  `json:"blocks"`
 	Bytes   int64   `json:"bytes"`
-	Seconds float64 `json:"seconds"`
+	Seconds float64 `json:"seconds,omitempty"`
 }
 
 func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
@@ -366,6 +418,19 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		}
 	} else if len(args) == 0 {
 		return usageError{errNoInput}
+	}
+	// The image never contains itself (a previous run's output inside the
+	// source tree), as cdrtools mkisofs does.
+	if f.output != "" && f.output != "-" {
+		if abs, err := filepath.Abs(f.output); err == nil {
+			prev := exclude
+			exclude = func(p, name string) bool {
+				if pa, err := filepath.Abs(p); err == nil && pa == abs {
+					return true
+				}
+				return prev != nil && prev(p, name)
+			}
+		}
 	}
 	hopt := &iso9660.HostOptions{Exclude: exclude, FollowLinks: f.follow}
 	for _, a := range args {
@@ -393,6 +458,9 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	stdout := c.OutOrStdout()
 	if f.printSize {
+		if f.asJSON {
+			return writeJSON(stdout, masterSummary{Blocks: w.Blocks(), Bytes: w.Size()})
+		}
 		fmt.Fprintln(stdout, w.Blocks())
 		return nil
 	}
@@ -416,10 +484,20 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	prog.done()
 	if f.asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(masterSummary{Output: out, Blocks: w.Blocks(), Bytes: w.Size(),
+		// With the image on standard output, the summary goes to standard
+		// error rather than after the image.
+		js := stdout
+		if out == "-" {
+			js = stderr
+		}
+		return writeJSON(js, masterSummary{Output: out, Blocks: w.Blocks(), Bytes: w.Size(),
 			Seconds: time.Since(start).Seconds()})
 	}
 	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -29,8 +29,11 @@ func main() {
 // run executes one command line and returns the process exit status.
 func run(ctx context.Context, args []string) int {
 	root := newRootCmd()
-	root.SetArgs(mkisofsArgs(root, args))
-	err := root.ExecuteContext(ctx)
+	args, err := mkisofsArgs(root, args)
+	if err == nil {
+		root.SetArgs(args)
+		err = root.ExecuteContext(ctx)
+	}
 	if err == nil {
 		return exitOK
 	}

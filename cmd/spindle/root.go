@@ -26,6 +26,9 @@ genisoimage and xorriso -as mkisofs flags are accepted as they are).
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c == c.Root() {
+			return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+		}
 		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
 	})
 	root.AddCommand(newMasterCmd(), newManCmd())
@@ -57,13 +60,13 @@ func newManCmd() *cobra.Command {
 // "-rrip_version_1_10") into the double-dash form the flag parser takes, so
 // the command lines of those tools run unchanged as "spindle master ...".
 // An argument that is the value of the preceding flag is left alone.
-func mkisofsArgs(root *cobra.Command, args []string) []string {
+func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 	if len(args) == 0 {
-		return args
+		return args, nil
 	}
 	cmd, _, err := root.Find(args[:1])
 	if err != nil || cmd == root || cmd.Annotations["mkisofs"] != "yes" {
-		return args
+		return args, nil
 	}
 	out := make([]string, 0, len(args))
 	fl := cmd.Flags()
@@ -91,9 +94,11 @@ func mkisofsArgs(root *cobra.Command, args []string) []string {
 				if hasVal {
 					a += "=" + val
 				}
-			} else if f = fl.ShorthandLookup(name[:1]); f != nil && f.NoOptDefVal == "" {
-				// "-ofile": a short flag with its value attached.
-				f = nil
+			} else if !shortBundle(fl, name) {
+				// mkisofs has no bundled one-letter flags: an unknown
+				// "-word" is an unknown option, reported as written, and
+				// never split into "-w -o -r -d".
+				return nil, usageError{fmt.Errorf("%s: unknown option %s (see %s --help)", cmd.Name(), a, cmd.CommandPath())}
 			}
 		case strings.HasPrefix(a, "-") && len(a) == 2:
 			f = fl.ShorthandLookup(a[1:])
@@ -103,7 +108,23 @@ func mkisofsArgs(root *cobra.Command, args []string) []string {
 			skipValue = true
 		}
 	}
-	return out
+	return out, nil
+}
+
+// shortBundle reports whether s (without the dash) is a bundle of
+// one-letter flags that pflag can take: boolean shorthands, optionally
+// ending in one that takes a value ("-rJ", "-rJofile").
+func shortBundle(fl *pflag.FlagSet, s string) bool {
+	for i := 0; i < len(s); i++ {
+		f := fl.ShorthandLookup(s[i : i+1])
+		if f == nil {
+			return false
+		}
+		if f.NoOptDefVal == "" {
+			return true // the rest is its value
+		}
+	}
+	return true
 }
 
 var errNoInput = errors.New("no input: name at least one SOURCE (or --sample)")
