@@ -12,6 +12,7 @@ package iso9660
 //   - the RR entry exists only in 1.09/1.10 (rrRR; Linux ignores it).
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -147,11 +148,22 @@ func rrRR(flags byte) []byte {
 // (st_ino), each an ECMA-119 §7.3.3 both-byte-order 32-bit field. The entry
 // is 44 bytes for RRIP 1.12 and 36 bytes (no serial) for RRIP110.
 func rrPX(v RRVersion, mode uint32, nlink, uid, gid uint32, serial uint32) []byte {
-	parts := [][]byte{suspBoth32(mode), suspBoth32(nlink), suspBoth32(uid), suspBoth32(gid)}
-	if v != RRIP110 {
-		parts = append(parts, suspBoth32(serial))
+	// Encoded in place: one allocation per entry matters when a tree has
+	// hundreds of thousands of records.
+	n := rrPXLen112
+	if v == RRIP110 {
+		n = rrPXLen110
 	}
-	return suspBuild("PX", parts...)
+	b := make([]byte, n)
+	b[0], b[1], b[2], b[3] = 'P', 'X', byte(n), suspEntryVersion
+	for i, f := range [...]uint32{mode, nlink, uid, gid, serial} {
+		if 4+8*i >= n {
+			break
+		}
+		binary.LittleEndian.PutUint32(b[4+8*i:], f)
+		binary.BigEndian.PutUint32(b[8+8*i:], f)
+	}
+	return b
 }
 
 // rrPosixAttrs is a decoded PX entry (RRIP 1.12 §4.1.1).
@@ -312,16 +324,17 @@ func rrTF(mtime, atime, ctime time.Time, longForm bool) []byte {
 // short form truncates to the second.
 func rrTFStamps(ts rrTimestamps, longForm bool) []byte {
 	var flags byte
-	var data []byte
-	for i, p := range ts.stamps() {
+	stamps := ts.stamps()
+	size := suspHeaderLen + 1
+	for i, p := range stamps {
 		if p.IsZero() {
 			continue
 		}
 		flags |= 1 << i
 		if longForm {
-			data = append(data, rrLongTime(*p)...)
+			size += 17
 		} else {
-			data = append(data, rrShortTime(*p)...)
+			size += 7
 		}
 	}
 	if flags == 0 {
@@ -330,7 +343,19 @@ func rrTFStamps(ts rrTimestamps, longForm bool) []byte {
 	if longForm {
 		flags |= tfLongForm
 	}
-	return suspBuild("TF", []byte{flags}, data)
+	b := make([]byte, 0, size)
+	b = append(b, 'T', 'F', byte(size), suspEntryVersion, flags)
+	for _, p := range stamps {
+		if p.IsZero() {
+			continue
+		}
+		if longForm {
+			b = append(b, rrLongTime(*p)...)
+		} else {
+			b = rrAppendShortTime(b, *p)
+		}
+	}
+	return b
 }
 
 // rrZone returns t in a zone ECMA-119 §9.1.5 can express (offset a multiple
@@ -347,16 +372,20 @@ func rrZone(t time.Time) (time.Time, int8) {
 // rrShortTime encodes t in the 7-byte ECMA-119 §9.1.5 form: years since
 // 1900, month, day, hour, minute, second, and the offset from GMT in
 // 15-minute units, clamped to years 1900..2155.
-func rrShortTime(t time.Time) []byte {
+func rrShortTime(t time.Time) []byte { return rrAppendShortTime(nil, t) }
+
+// rrAppendShortTime appends the 7-byte form of t to b (see rrShortTime).
+func rrAppendShortTime(b []byte, t time.Time) []byte {
 	t, off := rrZone(t)
 	switch y := t.Year(); {
 	case y < 1900:
-		return []byte{0, 1, 1, 0, 0, 0, byte(off)}
+		return append(b, 0, 1, 1, 0, 0, 0, byte(off))
 	case y > 2155:
-		return []byte{255, 12, 31, 23, 59, 59, byte(off)}
+		return append(b, 255, 12, 31, 23, 59, 59, byte(off))
 	}
-	return []byte{byte(t.Year() - 1900), byte(t.Month()), byte(t.Day()),
-		byte(t.Hour()), byte(t.Minute()), byte(t.Second()), byte(off)}
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	return append(b, byte(year-1900), byte(month), byte(day), byte(hour), byte(minute), byte(sec), byte(off))
 }
 
 // rrLongTime encodes t in the 17-byte ECMA-119 §8.4.26.1 form: 16 ASCII

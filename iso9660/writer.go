@@ -469,6 +469,7 @@ type wtree struct {
 type wdir struct {
 	node   *Node // source directory; nil for RR_MOVED
 	ident  []byte
+	jid    []uint16 // Joliet identifier as code units, for sorting
 	parent *wdir
 	depth  int
 	num    int // path table number, 1 for the root
@@ -487,6 +488,7 @@ type wdir struct {
 
 type wrec struct {
 	ident []byte
+	jid   []uint16 // the Joliet identifier as code units, for sorting
 	node  *Node
 	dir   *wdir // the directory a directory record (or CL placeholder) stands for
 	kind  recKind
@@ -658,7 +660,7 @@ func sortRecs(recs []*wrec, joliet bool) {
 	cmp := func(a, b *wrec) int {
 		var c int
 		if joliet {
-			c = CompareJoliet(ucs2Units(a.ident), ucs2Units(b.ident))
+			c = CompareJoliet(a.jid, b.jid)
 		} else {
 			c = CompareISO(string(a.ident), string(b.ident))
 		}
@@ -679,20 +681,12 @@ func sortSubs(d *wdir, joliet bool) {
 	}
 	cmp := func(a, b *wdir) int {
 		if joliet {
-			return CompareJoliet(ucs2Units(a.ident), ucs2Units(b.ident))
+			return CompareJoliet(a.jid, b.jid)
 		}
 		return CompareISO(string(a.ident), string(b.ident))
 	}
 	slices.SortStableFunc(subs, cmp)
 	d.subs = subs
-}
-
-func ucs2Units(b []byte) []uint16 {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.BigEndian.Uint16(b[2*i:])
-	}
-	return u
 }
 
 func ucs2Bytes(u []uint16) []byte {
@@ -735,9 +729,9 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 		for i, c := range d.node.children {
 			id := ucs2Bytes(names[i])
 			if c.IsDir() {
-				sub := &wdir{node: c, ident: id, parent: d, rrParent: d, depth: d.depth + 1}
+				sub := &wdir{node: c, ident: id, jid: names[i], parent: d, rrParent: d, depth: d.depth + 1}
 				d.subs = append(d.subs, sub)
-				recs = append(recs, &wrec{ident: id, node: c, dir: sub, kind: recDir, flags: 2})
+				recs = append(recs, &wrec{ident: id, jid: names[i], node: c, dir: sub, kind: recDir, flags: 2})
 				continue
 			}
 			parts := 1
@@ -745,7 +739,7 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 				parts = int((c.Size + maxExtent - 1) / maxExtent)
 			}
 			for p := range parts {
-				r := &wrec{ident: id, node: c, kind: recFile, part: p, parts: parts}
+				r := &wrec{ident: id, jid: names[i], node: c, kind: recFile, part: p, parts: parts}
 				if p < parts-1 {
 					r.flags = 0x80
 				}
@@ -771,7 +765,7 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 		return nil, 0, nil
 	}
 	v := w.opt.RRVersion
-	var es [][]byte
+	es := make([][]byte, 0, 8)
 	pinned := 0
 	n := r.node
 	if r.kind == recSelf && d.parent == d {
@@ -810,7 +804,9 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 		es = append(es, rrRR(flags))
 	}
 	es = append(es, rrPX(v, posixMode(n.Mode), w.nlink(n, r), n.UID, n.GID, n.serial))
-	es = append(es, rrTF(n.ModTime, n.AccessTime, n.ChangeTime, false))
+	// UTC, like the directory records: the image must not depend on the
+	// time zone of the machine that made it.
+	es = append(es, rrTF(n.ModTime.UTC(), n.AccessTime.UTC(), n.ChangeTime.UTC(), false))
 	es = append(es, nm...)
 	es = append(es, sl...)
 	if dev {
