@@ -47,7 +47,6 @@ type Node struct {
 
 	parent   *Node
 	children []*Node
-	byName   map[string]*Node
 
 	// linkKey identifies hard links of the source (device and inode);
 	// nodes that share a non-zero key share one extent.
@@ -132,8 +131,7 @@ type Tree struct {
 func NewTree() *Tree {
 	now := time.Now()
 	return &Tree{
-		root: &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now,
-			byName: map[string]*Node{}},
+		root: &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now},
 		links: map[[2]uint64]*Node{},
 	}
 }
@@ -169,7 +167,7 @@ type HostOptions struct {
 func (t *Tree) mkdirAll(p string, tmpl *Node) (*Node, error) {
 	cur := t.root
 	for _, part := range splitPath(p) {
-		next := cur.byName[part]
+		next := cur.child(part)
 		if next == nil {
 			next = &Node{Name: part, Mode: tmpl.Mode&^fs.ModeType | fs.ModeDir, ModTime: tmpl.ModTime,
 				AccessTime: tmpl.AccessTime, ChangeTime: tmpl.ChangeTime, UID: tmpl.UID, GID: tmpl.GID,
@@ -193,12 +191,18 @@ func splitPath(p string) []string {
 	return out
 }
 
-func (n *Node) add(c *Node) {
-	if n.byName == nil {
-		n.byName = map[string]*Node{}
+// child returns the entry called name, or nil. Children are kept sorted by
+// name, so a binary search finds it without a map per directory.
+func (n *Node) child(name string) *Node {
+	i, ok := slices.BinarySearchFunc(n.children, name, func(a *Node, name string) int { return strings.Compare(a.Name, name) })
+	if !ok {
+		return nil
 	}
+	return n.children[i]
+}
+
+func (n *Node) add(c *Node) {
 	c.parent = n
-	n.byName[c.Name] = c
 	i, _ := slices.BinarySearchFunc(n.children, c.Name, func(a *Node, name string) int { return strings.Compare(a.Name, name) })
 	n.children = slices.Insert(n.children, i, c)
 }
@@ -206,7 +210,7 @@ func (n *Node) add(c *Node) {
 // place puts c into dir, merging directories of the same name (mkisofs
 // merges the trees of several pathspecs) and refusing any other clash.
 func (t *Tree) place(dir *Node, c *Node) (*Node, error) {
-	if old := dir.byName[c.Name]; old != nil {
+	if old := dir.child(c.Name); old != nil {
 		if old.IsDir() && c.IsDir() {
 			return old, nil
 		}
@@ -358,8 +362,6 @@ func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
 		if w.opt.FollowLinks {
 			w.warn(&PathError{Path: p, Err: fmt.Errorf("dangling symbolic link to %q kept as a link", t)})
 		}
-	case fi.IsDir():
-		n.byName = map[string]*Node{}
 	}
 	return n, nil
 }

@@ -128,6 +128,7 @@ type Writer struct {
 	total       uint32 // volume space size in blocks
 	rrMoved     *Node
 	trans       map[*Node][]byte // TRANS.TBL nodes and their contents
+	written     bool
 }
 
 type bootPlan struct {
@@ -239,7 +240,6 @@ func (w *Writer) prepareNodes() error {
 			special := !c.IsDir() && !c.Mode.IsRegular() && c.Mode&fs.ModeSymlink == 0
 			if w.opt.RockRidge == NoRockRidge && (special || c.Mode&fs.ModeSymlink != 0) {
 				w.warn(&PathError{Path: c.Source(), Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", kindOf(c.Mode))})
-				delete(n.byName, c.Name)
 				continue
 			}
 			kept = append(kept, c)
@@ -343,7 +343,7 @@ func (w *Writer) addTransTables(n *Node) {
 			w.addTransTables(c)
 		}
 	}
-	if n.byName[transName] != nil {
+	if n.child(transName) != nil {
 		return
 	}
 	t := &Node{Name: transName, Mode: 0o444, ModTime: n.ModTime, AccessTime: n.ModTime, ChangeTime: n.ModTime,
@@ -365,7 +365,7 @@ func (w *Writer) fillTransTables() {
 		if d.node == nil {
 			continue
 		}
-		t := d.node.byName[transName]
+		t := d.node.child(transName)
 		if _, ours := w.trans[t]; !ours {
 			continue
 		}
@@ -447,7 +447,7 @@ func readHead(n *Node, size int) ([]byte, error) {
 func (w *Writer) lookup(p string) (*Node, error) {
 	n := w.tree.root
 	for _, part := range splitPath(p) {
-		c := n.byName[part]
+		c := n.child(part)
 		if c == nil {
 			return nil, &PathError{Path: p, Err: fs.ErrNotExist}
 		}
@@ -543,8 +543,12 @@ func (w *Writer) buildPrimary() (*wtree, error) {
 				if moved == nil {
 					mv := &Node{Name: ".rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
 						ChangeTime: w.opt.Now, src: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}
-					if w.tree.root.byName["rr_moved"] != nil {
-						mv.Name = ".rr_moved"
+					// A hidden name, as xorriso uses: Linux and xorriso show
+					// the directory (empty: relocated entries carry RE and
+					// are hidden), bsdtar hides it. Never the name of a
+					// file the user has in the root.
+					for i := 1; w.tree.root.child(mv.Name) != nil; i++ {
+						mv.Name = fmt.Sprintf(".rr_moved_%d", i)
 					}
 					w.rrMoved = mv
 					moved = &wdir{node: mv, parent: root, rrParent: root, depth: 2}
@@ -1057,7 +1061,14 @@ func (w *Writer) extent(r *wrec) (uint32, uint32) {
 
 // WriteTo writes the image to out. It reads every file once, in order,
 // and never seeks, so out may be a pipe.
+//
+// WriteTo can be called once: it releases the layout as it goes, to keep
+// memory low while file data is copied.
 func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
+	if w.written {
+		return 0, errors.New("iso9660: image already written")
+	}
+	w.written = true
 	cw := &countWriter{w: out}
 	bw := bufio.NewWriterSize(cw, 256<<10)
 	s := &stream{w: w, bw: bw, cw: cw, ctx: ctx}
@@ -1171,6 +1182,9 @@ func (s *stream) run() error {
 			if err := s.write(b); err != nil {
 				return err
 			}
+			// The records are written; only the files' data is still to
+			// come, so let the collector have them for the long data phase.
+			d.recs = nil
 		}
 	}
 	if len(w.boot) > 0 {
