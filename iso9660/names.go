@@ -14,9 +14,12 @@ package iso9660
 // them and where it deliberately differs).
 
 import (
+	"bytes"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -102,28 +105,113 @@ type nmLimits struct {
 	dotCost  int // 1 when the '.' counts against maxTotal (Joliet)
 }
 
-// nmParts is an identifier split into name part and extension (without
-// the separating '.'); an empty ext means "no extension".
-type nmParts struct {
-	name, ext []rune
+// nmRules describes one tree's naming rules for the shared code below.
+type nmRules struct {
+	file, dir nmLimits
+	// fixSpaces turns trailing spaces of a fitted name part or extension
+	// into '_' (primary tree with RelaxedFilenames: §9.3 pads with
+	// spaces when ordering, so "A " and "A" would be indistinguishable).
+	fixSpaces bool
+	// joliet applies what Joliet readers do with trailing '.' and ' ':
+	// they do not count for uniqueness, an identifier consisting only of
+	// them becomes '_'s, and they are dropped from a name part before a
+	// counter is appended ("foo." clashing with "foo" becomes "foo1",
+	// not "foo.1").
+	joliet bool
+	// fileDot records SEPARATOR 1 in file identifiers without an
+	// extension (ECMA-119 §7.5.1; off with OmitTrailingPeriod and in
+	// Joliet).
+	fileDot bool
+	// version appends SEPARATOR 2 and version ";1" to file identifiers.
+	version bool
 }
 
-// nmRules describes one tree's naming rules for the shared collision
-// resolver.
-type nmRules struct {
-	// fixPart adjusts a name part or extension after truncation (may be nil).
-	fixPart func([]rune)
-	// fixWhole adjusts a complete truncated base identifier (may be nil).
-	fixWhole func(*nmParts)
-	// trimPrefix adjusts the kept part of a name before a counter is
-	// appended (may be nil).
-	trimPrefix func([]rune) []rune
-	// fold maps a character to its case-insensitive comparison form.
-	fold func(rune) rune
-	// trimKey lists characters that readers drop from the end of an
-	// identifier and that therefore do not count for uniqueness.
-	trimKey string
+// How the mapping works, and why it allocates so little
+//
+// Every source character becomes exactly one character of the target set:
+// an ASCII byte in the primary tree (nmISOChar) and a UCS-2 code unit in
+// Joliet. ISONames and JolietNames therefore convert each name once,
+// straight from its UTF-8 bytes, into one buffer of such units shared by
+// all entries of the directory (nmState.units); from then on the name part
+// and the extension of an entry are just offsets and lengths in that
+// buffer, truncation only shortens the lengths, and the fix-ups edit the
+// units in place. Uniqueness keys live back to back in one byte buffer
+// with a small open-addressing hash set on top (nmSet) instead of a
+// map[string] with a string per key. The identifiers are written back to
+// back into one buffer, copied into a single string (ISO) or []uint16
+// (Joliet) that all results share. The working buffers are kept in a
+// sync.Pool, so a call typically makes two allocations: the result slice
+// and its shared backing store.
+//
+// Most names map 1:1 without a clash. Only when two fitted identifiers
+// clash are the clashing entries sorted into processing order and given
+// counters (nmState.resolve); everything else is a single linear pass.
+
+// nmItem is the working state of one entry.
+type nmItem struct {
+	name, nameLen int // name part: units[name : name+nameLen]
+	ext, extLen   int // extension, without '.': units[ext : ext+extLen]; extLen 0 means none
+	key           int // index of the key of the fitted identifier in taken
+	counter       int // decimal counter appended to the name part; 0 means none
+	end           int // end of the finished identifier in out
 }
+
+// nmState holds the working buffers of one call; U is byte for the primary
+// tree and uint16 for Joliet. States are recycled through nmISOPool and
+// nmJolietPool and never hold on to the caller's data.
+type nmState[U byte | uint16] struct {
+	rules  nmRules
+	units  []U      // mapped characters of all entries, back to back
+	items  []nmItem // one per entry, in input order
+	taken  nmSet    // keys of the identifiers in use; val: nmKeyUnique etc.
+	shared bool     // some fitted identifiers clash
+	order  []int    // clashing entries in processing order
+	fams   nmSet    // counter families; val: next counter to try
+	digits []byte   // scratch for a counter
+	out    []U      // finished identifiers, back to back
+}
+
+// Values of nmKey.val in nmState.taken.
+const (
+	nmKeyUnique  = 0 // the key of one entry (or of a counter identifier)
+	nmKeyShared  = 1 // the fitted identifier of several entries, none kept yet
+	nmKeyClaimed = 2 // ditto, and the first of them has kept it
+)
+
+// nmPoolMaxEntries bounds the directories whose working buffers go back to
+// the pool: one huge directory should not leave megabytes of buffers
+// behind, and its per-call allocations are negligible per entry anyway.
+const nmPoolMaxEntries = 4096
+
+var (
+	nmISOPool    = sync.Pool{New: func() any { return new(nmState[byte]) }}
+	nmJolietPool = sync.Pool{New: func() any { return new(nmState[uint16]) }}
+)
+
+// nmISOTables[f][c] is nmISOChar(c) for an ASCII byte c, where bit 0 of f
+// is AllowLowercase and bit 1 RelaxedFilenames.
+var nmISOTables = func() (t [4][utf8.RuneSelf]byte) {
+	for f := range t {
+		opt := ISONameOptions{AllowLowercase: f&1 != 0, RelaxedFilenames: f&2 != 0}
+		for c := range t[f] {
+			t[f][c] = byte(nmISOChar(rune(c), opt))
+		}
+	}
+	return t
+}()
+
+// nmJolietTable maps an ASCII byte to its Joliet character: the control
+// characters U+0000–U+001F and '*', '/', ':', ';', '?', '\' become '_'
+// (Joliet specification, "Allowed Character Set").
+var nmJolietTable = func() (t [utf8.RuneSelf]uint16) {
+	for c := range t {
+		t[c] = uint16(c)
+		if c < 0x20 || strings.IndexByte(nmJolietForbid, byte(c)) >= 0 {
+			t[c] = nmISOFallback
+		}
+	}
+	return t
+}()
 
 // ISONames returns, for each entry (same order), a unique identifier for
 // the primary tree: files get "NAME.EXT;1" (the ';1' omitted with
@@ -172,69 +260,71 @@ type nmRules struct {
 // (matters only with AllowLowercase), because Linux (map=normal) and
 // Windows compare case-insensitively.
 func ISONames(entries []NameEntry, opt ISONameOptions) []string {
-	long := opt.Level >= 2 || opt.LongNames
-	fileLim := nmLimits{maxName: nmL1Name, maxExt: nmL1Ext, maxTotal: nmL1Name + nmL1Ext}
-	dirLim := nmLimits{maxName: nmL1Dir, maxTotal: nmL1Dir}
-	if long {
-		fileLim = nmLimits{maxName: nmL2File, maxExt: nmL2File, maxTotal: nmL2File}
-		dirLim = nmLimits{maxName: nmL2Dir, maxTotal: nmL2Dir}
-	}
-	rules := &nmRules{fold: nmASCIIUpper}
-	if opt.RelaxedFilenames {
-		// §9.3 pads identifiers with spaces when ordering them, so
-		// "A " and "A" would be indistinguishable; a trailing space
-		// becomes '_' instead.
-		rules.fixPart = func(rs []rune) {
-			for i := len(rs) - 1; i >= 0 && rs[i] == ' '; i-- {
-				rs[i] = nmISOFallback
-			}
-		}
-	}
-	base := make([]nmParts, len(entries))
-	lims := make([]nmLimits, len(entries))
-	for i, e := range entries {
-		rs := nmDecode(e.Name)
-		var p nmParts
-		if e.Dir {
-			p.name = rs
-			lims[i] = dirLim
-		} else {
-			p = nmSplitExt(rs)
-			lims[i] = fileLim
-		}
-		for _, part := range [][]rune{p.name, p.ext} {
-			for j, r := range part {
-				part[j] = nmISOChar(r, opt)
-			}
-		}
-		if len(p.name) == 0 {
-			p.name = []rune{nmISOFallback}
-		}
-		base[i] = p
-	}
-	final := nmAssign(entries, base, lims, rules)
 	out := make([]string, len(entries))
-	var buf []byte
-	for i, p := range final {
-		// Every character is ASCII here (nmISOChar).
-		buf = buf[:0]
-		for _, r := range p.name {
-			buf = append(buf, byte(r))
+	if len(entries) == 0 {
+		return out
+	}
+	rules := nmRules{
+		file:      nmLimits{maxName: nmL1Name, maxExt: nmL1Ext, maxTotal: nmL1Name + nmL1Ext},
+		dir:       nmLimits{maxName: nmL1Dir, maxTotal: nmL1Dir},
+		fixSpaces: opt.RelaxedFilenames,
+		fileDot:   !opt.OmitTrailingPeriod,
+		version:   !opt.OmitVersion,
+	}
+	if opt.Level >= 2 || opt.LongNames {
+		rules.file = nmLimits{maxName: nmL2File, maxExt: nmL2File, maxTotal: nmL2File}
+		rules.dir = nmLimits{maxName: nmL2Dir, maxTotal: nmL2Dir}
+	}
+	table := &nmISOTables[0]
+	switch {
+	case opt.AllowLowercase && opt.RelaxedFilenames:
+		table = &nmISOTables[3]
+	case opt.RelaxedFilenames:
+		table = &nmISOTables[2]
+	case opt.AllowLowercase:
+		table = &nmISOTables[1]
+	}
+
+	s := nmISOPool.Get().(*nmState[byte])
+	s.reset(entries, rules)
+	for i, e := range entries {
+		start := len(s.units)
+		lastDot := -1
+		for j := 0; j < len(e.Name); {
+			if c := e.Name[j]; c < utf8.RuneSelf {
+				if c == nmSeparator1 {
+					lastDot = len(s.units) - start
+				}
+				s.units = append(s.units, table[c])
+				j++
+				continue
+			}
+			// A non-ASCII character, or a byte that is not part of a
+			// valid UTF-8 encoding, is one character: '_'.
+			_, size := utf8.DecodeRuneInString(e.Name[j:])
+			s.units = append(s.units, nmISOFallback)
+			j += size
 		}
-		if !entries[i].Dir {
-			// §7.5.1: SEPARATOR 1 is always recorded for files
-			// unless -d style omission was requested.
-			if len(p.ext) > 0 || !opt.OmitTrailingPeriod {
-				buf = append(buf, nmSeparator1)
-			}
-			for _, r := range p.ext {
-				buf = append(buf, byte(r))
-			}
-			if !opt.OmitVersion {
-				buf = append(buf, nmSeparator2, '1')
-			}
+		if e.Dir {
+			// Directory identifiers have no extension (§7.6.1).
+			lastDot = -1
 		}
-		out[i] = string(buf)
+		s.add(i, start, lastDot, e.Dir)
+	}
+	s.resolve(entries)
+	s.write(entries)
+
+	// Every character is ASCII here (nmISOChar); all identifiers share
+	// one string.
+	all := string(s.out)
+	start := 0
+	for i := range s.items {
+		end := s.items[i].end
+		out[i] = all[start:end]
+		start = end
+	}
+	if len(entries) <= nmPoolMaxEntries {
+		nmISOPool.Put(s)
 	}
 	return out
 }
@@ -256,14 +346,6 @@ func nmISOChar(r rune, opt ISONameOptions) rune {
 		return r
 	}
 	return nmISOFallback
-}
-
-// nmASCIIUpper folds ASCII letters to upper case.
-func nmASCIIUpper(r rune) rune {
-	if r >= 'a' && r <= 'z' {
-		return r - 'a' + 'A'
-	}
-	return r
 }
 
 // JolietNames returns, for each entry (same order), a unique Joliet
@@ -304,6 +386,10 @@ func nmASCIIUpper(r rune) rune {
 // '.'). Neither adds ";1" by default (xorriso's default compliance includes
 // "only_iso_version").
 func JolietNames(entries []NameEntry, opt JolietOptions) [][]uint16 {
+	out := make([][]uint16, len(entries))
+	if len(entries) == 0 {
+		return out
+	}
 	limit := nmJoliet
 	if opt.Long {
 		limit = nmJolietLong
@@ -312,148 +398,145 @@ func JolietNames(entries []NameEntry, opt JolietOptions) [][]uint16 {
 	if !opt.OmitVersion {
 		fileTotal -= nmVersionLen
 	}
-	fileLim := nmLimits{maxName: fileTotal, maxExt: fileTotal, maxTotal: fileTotal, dotCost: 1}
-	dirLim := nmLimits{maxName: limit, maxExt: limit, maxTotal: limit, dotCost: 1}
-	rules := &nmRules{
-		fold:    unicode.ToUpper,
-		trimKey: ". ",
-		fixWhole: func(p *nmParts) {
-			for _, part := range [][]rune{p.name, p.ext} {
-				for _, r := range part {
-					if r != '.' && r != ' ' {
-						return
-					}
-				}
-			}
-			for _, part := range [][]rune{p.name, p.ext} {
-				for j := range part {
-					part[j] = nmISOFallback
-				}
-			}
-		},
-		trimPrefix: func(rs []rune) []rune {
-			// "foo." clashing with "foo" becomes "foo1", not "foo.1".
-			t := rs
-			for len(t) > 0 && (t[len(t)-1] == '.' || t[len(t)-1] == ' ') {
-				t = t[:len(t)-1]
-			}
-			if len(t) == 0 {
-				return rs
-			}
-			return t
-		},
+	rules := nmRules{
+		file:    nmLimits{maxName: fileTotal, maxExt: fileTotal, maxTotal: fileTotal, dotCost: 1},
+		dir:     nmLimits{maxName: limit, maxExt: limit, maxTotal: limit, dotCost: 1},
+		joliet:  true,
+		version: !opt.OmitVersion,
 	}
-	base := make([]nmParts, len(entries))
-	lims := make([]nmLimits, len(entries))
+
+	s := nmJolietPool.Get().(*nmState[uint16])
+	s.reset(entries, rules)
 	for i, e := range entries {
-		rs := nmDecode(e.Name)
-		for j, r := range rs {
-			if r > nmUCS2MaxRune || r < 0x20 || strings.ContainsRune(nmJolietForbid, r) {
-				rs[j] = nmISOFallback
+		start := len(s.units)
+		lastDot := -1
+		for j := 0; j < len(e.Name); {
+			if c := e.Name[j]; c < utf8.RuneSelf {
+				if c == nmSeparator1 {
+					lastDot = len(s.units) - start
+				}
+				s.units = append(s.units, nmJolietTable[c])
+				j++
+				continue
 			}
-		}
-		if len(rs) == 0 {
-			rs = []rune{nmISOFallback}
+			// Joliet is UCS-2: a character outside the BMP (no
+			// surrogate pairs), like an invalid UTF-8 byte, is '_'.
+			r, size := utf8.DecodeRuneInString(e.Name[j:])
+			if r > nmUCS2MaxRune || (r == utf8.RuneError && size == 1) {
+				r = nmISOFallback
+			}
+			s.units = append(s.units, uint16(r))
+			j += size
 		}
 		// Joliet relaxes ECMA-119 §7.6: directory identifiers may have
 		// an extension, so directories are split like files (this only
 		// affects which part truncation keeps).
-		base[i] = nmSplitExt(rs)
-		if e.Dir {
-			lims[i] = dirLim
-		} else {
-			lims[i] = fileLim
-		}
+		s.add(i, start, lastDot, e.Dir)
 	}
-	final := nmAssign(entries, base, lims, rules)
-	out := make([][]uint16, len(entries))
-	for i, p := range final {
-		n := len(p.name)
-		if len(p.ext) > 0 {
-			n += 1 + len(p.ext)
-		}
-		if !entries[i].Dir && !opt.OmitVersion {
-			n += nmVersionLen
-		}
-		u := make([]uint16, 0, n)
-		for _, r := range p.name {
-			u = append(u, uint16(r))
-		}
-		if len(p.ext) > 0 {
-			u = append(u, nmSeparator1)
-			for _, r := range p.ext {
-				u = append(u, uint16(r))
-			}
-		}
-		if !entries[i].Dir && !opt.OmitVersion {
-			u = append(u, nmSeparator2, '1')
-		}
-		out[i] = u
+	s.resolve(entries)
+	s.write(entries)
+
+	// All identifiers share one backing array; each is capped at its
+	// own length so that appending to one cannot overwrite the next.
+	all := make([]uint16, len(s.out))
+	copy(all, s.out)
+	start := 0
+	for i := range s.items {
+		end := s.items[i].end
+		out[i] = all[start:end:end]
+		start = end
+	}
+	if len(entries) <= nmPoolMaxEntries {
+		nmJolietPool.Put(s)
 	}
 	return out
 }
 
-// nmDecode returns the characters of s; each byte that is not part of a
-// valid UTF-8 encoding becomes '_'. The result is a fresh slice.
-func nmDecode(s string) []rune {
-	rs := make([]rune, 0, len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size <= 1 {
-			r = nmISOFallback
-			size = 1
-		}
-		rs = append(rs, r)
-		i += size
+// reset prepares s for mapping entries under rules.
+func (s *nmState[U]) reset(entries []NameEntry, rules nmRules) {
+	size := 0
+	for _, e := range entries {
+		size += len(e.Name)
 	}
-	return rs
+	n := len(entries)
+	s.rules = rules
+	// A name never has more characters than bytes, except that an
+	// empty name becomes "_".
+	s.units = slices.Grow(s.units[:0], size+n)
+	s.items = nmZeroed(s.items, n)
+	s.taken.reset(n, size+n)
+	s.shared = false
 }
 
-// nmSplitExt splits a file name at its last '.' (ECMA-119 §7.5.1 allows a
-// single SEPARATOR 1). A '.' at the start (dot files) or at the end does not
-// separate an extension, so name is never empty when rs is not.
-func nmSplitExt(rs []rune) nmParts {
-	for i := len(rs) - 1; i > 0; i-- {
-		if rs[i] == '.' {
-			if i == len(rs)-1 {
-				break
-			}
-			return nmParts{name: rs[:i:i], ext: rs[i+1:]}
-		}
+// add completes entry i, whose mapped characters are units[start:]: it
+// splits off the extension at lastDot, the index of the last '.' (or -1),
+// fits the identifier to the limits and records its key in taken.
+func (s *nmState[U]) add(i, start, lastDot int, dir bool) {
+	n := len(s.units) - start
+	if n == 0 {
+		// An empty name becomes "_".
+		s.units = append(s.units, nmISOFallback)
+		n = 1
 	}
-	return nmParts{name: rs}
+	it := &s.items[i]
+	*it = nmItem{name: start, nameLen: n}
+	// ECMA-119 §7.5.1 allows a single SEPARATOR 1: the last '.'
+	// separates the extension. A '.' at the start (dot files) or at the
+	// end does not, so the name part is never empty.
+	if lastDot > 0 && lastDot < n-1 {
+		it.nameLen = lastDot
+		it.ext = start + lastDot + 1
+		it.extLen = n - lastDot - 1
+	}
+	s.fit(it, s.limits(dir))
+	k := len(s.taken.data)
+	s.taken.data = s.appendKey(s.taken.data, k, s.nameOf(it), nil, s.extOf(it))
+	key, added := s.taken.add(k)
+	it.key = key
+	if !added {
+		s.taken.keys[key].val = nmKeyShared
+		s.shared = true
+	}
 }
 
-// nmFitBase truncates p to the limits, keeping the extension where possible
-// (it may take all but min(len(name), nmKeepName) characters of the total),
-// and applies the rules' fixups. The result does not alias p.
-func nmFitBase(p nmParts, lim nmLimits, rules *nmRules) nmParts {
-	ext := p.ext
-	if len(ext) > lim.maxExt {
-		ext = ext[:lim.maxExt]
+func (s *nmState[U]) limits(dir bool) nmLimits {
+	if dir {
+		return s.rules.dir
 	}
-	if len(ext) > 0 {
-		maxExt := lim.maxTotal - lim.dotCost - min(len(p.name), nmKeepName)
+	return s.rules.file
+}
+
+func (s *nmState[U]) nameOf(it *nmItem) []U { return s.units[it.name : it.name+it.nameLen] }
+func (s *nmState[U]) extOf(it *nmItem) []U  { return s.units[it.ext : it.ext+it.extLen] }
+
+// fit truncates the identifier of it to lim, keeping the extension where
+// possible (it may take all but min(len(name), nmKeepName) characters of
+// the total), and applies the rules' fix-ups to what is left.
+func (s *nmState[U]) fit(it *nmItem, lim nmLimits) {
+	ext := min(it.extLen, lim.maxExt)
+	if ext > 0 {
+		maxExt := lim.maxTotal - lim.dotCost - min(it.nameLen, nmKeepName)
 		if maxExt <= 0 {
-			ext = nil
-		} else if len(ext) > maxExt {
-			ext = ext[:maxExt]
+			ext = 0
+		} else {
+			ext = min(ext, maxExt)
 		}
 	}
-	room := nmRoom(len(ext), lim)
-	name := p.name
-	if len(name) > room {
-		name = name[:room]
+	it.extLen = ext
+	it.nameLen = min(it.nameLen, nmRoom(ext, lim))
+	if s.rules.fixSpaces {
+		nmFixSpaces(s.nameOf(it))
+		nmFixSpaces(s.extOf(it))
 	}
-	out := nmParts{name: slices.Clone(name), ext: slices.Clone(ext)}
-	if rules.fixPart != nil {
-		rules.fixPart(out.name)
-		rules.fixPart(out.ext)
+	if s.rules.joliet {
+		// A name of only '.' and ' ' (such as "..."), which readers
+		// would shorten to "." or nothing, becomes '_'s.
+		name, ext := s.nameOf(it), s.extOf(it)
+		if nmOnlyDots(name) && nmOnlyDots(ext) {
+			nmFill(name, nmISOFallback)
+			nmFill(ext, nmISOFallback)
+		}
 	}
-	if rules.fixWhole != nil {
-		rules.fixWhole(&out)
-	}
-	return out
 }
 
 // nmRoom is the number of name-part characters that fit next to an
@@ -466,77 +549,99 @@ func nmRoom(extLen int, lim nmLimits) int {
 	return min(room, lim.maxName)
 }
 
-// nmFitCounter returns the kept name prefix and the extension for a
-// counter of w digits appended to the name part of the fitted base b. When
-// the counter does not fit next to the extension, the extension is
-// shortened (or dropped). ok is false when w digits cannot fit at all.
-func nmFitCounter(b nmParts, lim nmLimits, w int, rules *nmRules) (prefix, ext []rune, ok bool) {
-	ext = b.ext
-	if nmRoom(len(ext), lim) < w {
-		maxExt := lim.maxTotal - lim.dotCost - w
-		if maxExt <= 0 {
-			ext = nil
-		} else {
-			ext = slices.Clone(ext[:min(len(ext), maxExt)])
-			if rules.fixPart != nil {
-				rules.fixPart(ext)
-			}
-		}
+// nmFixSpaces turns the trailing spaces of part into '_'.
+func nmFixSpaces[U byte | uint16](part []U) {
+	for i := len(part) - 1; i >= 0 && part[i] == ' '; i-- {
+		part[i] = nmISOFallback
 	}
-	room := nmRoom(len(ext), lim)
-	if room < w {
-		return nil, nil, false
-	}
-	prefix = b.name[:min(len(b.name), room-w)]
-	if rules.trimPrefix != nil {
-		prefix = rules.trimPrefix(prefix)
-	}
-	return prefix, ext, true
 }
 
-// nmAppendKey appends the uniqueness key of an identifier to buf: name
-// and extension folded, joined by '.', with the rules' ignorable trailing
-// characters removed. It never includes the version (ECMA-119 §7.5.1
+// nmOnlyDots reports whether part consists of '.' and ' ' only.
+func nmOnlyDots[U byte | uint16](part []U) bool {
+	for _, c := range part {
+		if c != '.' && c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func nmFill[U byte | uint16](part []U, c U) {
+	for i := range part {
+		part[i] = c
+	}
+}
+
+// appendKey appends the uniqueness key of an identifier to buf, whose
+// first start bytes are not part of it: name and extension folded
+// (nmAppendFold), joined by '.', without the trailing '.' and ' ' that
+// Joliet readers ignore. It never includes the version (ECMA-119 §7.5.1
 // SEPARATOR 2 and version), which is the same for every file. digits, if
 // not empty, is appended to the name part (a counter candidate).
-func nmAppendKey(buf []byte, name []rune, digits []byte, ext []rune, rules *nmRules) []byte {
-	buf = nmAppendFold(buf, name, rules)
+func (s *nmState[U]) appendKey(buf []byte, start int, name []U, digits []byte, ext []U) []byte {
+	buf = nmAppendFold(buf, name)
 	buf = append(buf, digits...)
 	if len(ext) > 0 {
 		buf = append(buf, nmSeparator1)
-		buf = nmAppendFold(buf, ext, rules)
+		buf = nmAppendFold(buf, ext)
 	}
-	// trimKey holds ASCII characters only, so trimming bytes is safe.
-	for len(buf) > 0 && strings.IndexByte(rules.trimKey, buf[len(buf)-1]) >= 0 {
-		buf = buf[:len(buf)-1]
-	}
-	return buf
-}
-
-// nmAppendFold appends the folded characters of rs to buf as UTF-8.
-func nmAppendFold(buf []byte, rs []rune, rules *nmRules) []byte {
-	for _, r := range rs {
-		buf = utf8.AppendRune(buf, rules.fold(r))
+	if s.rules.joliet {
+		for len(buf) > start && (buf[len(buf)-1] == '.' || buf[len(buf)-1] == ' ') {
+			buf = buf[:len(buf)-1]
+		}
 	}
 	return buf
 }
 
-// nmAssign makes the fitted identifiers of base unique under rules and
-// returns them. Who keeps an un-suffixed identifier depends only on the
-// source names, so the result is independent of input order.
+// nmAppendFold appends the characters of us to buf as UTF-8 in their
+// case-insensitive comparison form: ASCII letters upper-cased (the only
+// letters of primary-tree identifiers, which are all ASCII) and other
+// characters by their Unicode simple upper-case mapping (Joliet,
+// approximating the Windows upcase table).
+func nmAppendFold[U byte | uint16](buf []byte, us []U) []byte {
+	for _, u := range us {
+		r := rune(u)
+		if r < utf8.RuneSelf {
+			if r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			buf = append(buf, byte(r))
+			continue
+		}
+		buf = utf8.AppendRune(buf, unicode.ToUpper(r))
+	}
+	return buf
+}
+
+// resolve makes the fitted identifiers unique. Entries are processed in
+// ascending byte order of their source names (files before directories of
+// the same name): the first of each group of clashing entries keeps its
+// identifier, each later one gets the smallest free counter (addCounter).
+// Who keeps an un-suffixed identifier depends only on the source names, so
+// the result is independent of input order.
 //
-// Complexity: sorting is O(n log n) string comparisons. Every counter
-// candidate tried either succeeds or hits an identifier already in use;
-// counters are kept per family (counter width, kept prefix, extension) and
-// never retried, so each identifier in use is hit at most once per family
-// it belongs to (at most one per possible counter width). Together with at
-// most nmMaxWidth family look-ups per entry this keeps the rest linear in n
-// times the identifier length.
-func nmAssign(entries []NameEntry, base []nmParts, lims []nmLimits, rules *nmRules) []nmParts {
-	n := len(entries)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+// Only the entries of such groups need to be ordered: the others keep
+// their identifiers whatever the order, and taken already holds the keys
+// of all fitted identifiers, as the counters must avoid them all. A counter
+// identifier is never one of those keys, so handing out counters while
+// walking the groups gives the same result as handing them out after.
+//
+// Complexity: sorting is O(k log k) string comparisons for k clashing
+// entries. Every counter candidate tried either succeeds or hits an
+// identifier already in use; counters are kept per family (counter width,
+// kept prefix, extension) and never retried, so each identifier in use is
+// hit at most once per family it belongs to (at most one per possible
+// counter width). Together with at most nmMaxWidth family look-ups per
+// entry this keeps the rest linear in n times the identifier length.
+func (s *nmState[U]) resolve(entries []NameEntry) {
+	if !s.shared {
+		return
+	}
+	order := s.order[:0]
+	for i := range s.items {
+		if s.taken.keys[s.items[i].key].val != nmKeyUnique {
+			order = append(order, i)
+		}
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		if c := strings.Compare(entries[a].Name, entries[b].Name); c != 0 {
@@ -550,67 +655,87 @@ func nmAssign(entries []NameEntry, base []nmParts, lims []nmLimits, rules *nmRul
 		}
 		return a - b
 	})
-
-	final := make([]nmParts, n)
-	taken := make(map[string]struct{}, n)
-	var pending []int
-	var buf []byte
+	s.fams.reset(len(order), 0)
 	for _, i := range order {
-		final[i] = nmFitBase(base[i], lims[i], rules)
-		buf = nmAppendKey(buf[:0], final[i].name, nil, final[i].ext, rules)
-		if _, dup := taken[string(buf)]; dup {
-			pending = append(pending, i)
+		if k := &s.taken.keys[s.items[i].key]; k.val == nmKeyShared {
+			k.val = nmKeyClaimed
 			continue
 		}
-		taken[string(buf)] = struct{}{}
+		s.addCounter(&s.items[i], s.limits(entries[i].Dir))
 	}
+	s.order = order
+}
 
-	// next maps a family key to the next counter to try in it.
-	next := make(map[string]*int)
-	var fam, digits []byte
-	for _, i := range pending {
-		b := final[i]
-		assigned := false
-		for w := 1; !assigned; w++ {
-			prefix, ext, ok := nmFitCounter(b, lims[i], w, rules)
-			if !ok || w > nmMaxWidth {
-				// Unreachable in practice: even level 1 directory
-				// identifiers leave room for 10^8 counters.
-				panic("iso9660: no room left for a unique identifier")
-			}
-			fam = append(fam[:0], byte(w))
-			fam = nmAppendFold(fam, prefix, rules)
-			fam = append(fam, 0)
-			fam = nmAppendFold(fam, ext, rules)
-			cp := next[string(fam)]
-			if cp == nil {
-				lo := nmPow10(w - 1)
-				if w == 1 {
-					lo = 1
+// addCounter gives it the smallest free counter of the narrowest width
+// that fits: appended to the name part, cutting the end of the name part
+// when the counter would not fit ("LONGNAME" -> "LONGNAM1" … "LONGNA10" …)
+// and, when even that is not enough, shortening (or dropping) the
+// extension.
+func (s *nmState[U]) addCounter(it *nmItem, lim nmLimits) {
+	name := s.nameOf(it)
+	for w := 1; ; w++ {
+		ext := s.extOf(it)
+		if nmRoom(len(ext), lim) < w {
+			maxExt := lim.maxTotal - lim.dotCost - w
+			if maxExt <= 0 {
+				ext = nil
+			} else {
+				ext = ext[:min(len(ext), maxExt)]
+				if s.rules.fixSpaces {
+					// In place: this only turns the spaces ending
+					// ext[:maxExt] into '_', which the shorter
+					// ext[:maxExt'] of a wider counter would get
+					// anyway, so later widths see the same result.
+					nmFixSpaces(ext)
 				}
-				cp = &lo
-				next[string(fam)] = cp
-			}
-			for hi := nmPow10(w); *cp < hi; *cp++ {
-				digits = strconv.AppendInt(digits[:0], int64(*cp), 10)
-				buf = nmAppendKey(buf[:0], prefix, digits, ext, rules)
-				if _, dup := taken[string(buf)]; dup {
-					continue
-				}
-				taken[string(buf)] = struct{}{}
-				name := make([]rune, 0, len(prefix)+len(digits))
-				name = append(name, prefix...)
-				for _, d := range digits {
-					name = append(name, rune(d))
-				}
-				final[i] = nmParts{name: name, ext: slices.Clone(ext)}
-				assigned = true
-				*cp++
-				break
 			}
 		}
+		room := nmRoom(len(ext), lim)
+		if room < w || w > nmMaxWidth {
+			// Unreachable in practice: even level 1 directory
+			// identifiers leave room for 10^8 counters.
+			panic("iso9660: no room left for a unique identifier")
+		}
+		prefix := name[:min(len(name), room-w)]
+		if s.rules.joliet {
+			// "foo." clashing with "foo" becomes "foo1", not "foo.1".
+			t := len(prefix)
+			for t > 0 && (prefix[t-1] == '.' || prefix[t-1] == ' ') {
+				t--
+			}
+			if t > 0 {
+				prefix = prefix[:t]
+			}
+		}
+
+		// The family key: width, folded prefix, folded extension.
+		f := len(s.fams.data)
+		s.fams.data = append(s.fams.data, byte(w))
+		s.fams.data = nmAppendFold(s.fams.data, prefix)
+		s.fams.data = append(s.fams.data, 0)
+		s.fams.data = nmAppendFold(s.fams.data, ext)
+		fam, added := s.fams.add(f)
+		next := &s.fams.keys[fam].val
+		if added {
+			*next = nmPow10(w - 1)
+			if w == 1 {
+				*next = 1
+			}
+		}
+		for hi := nmPow10(w); *next < hi; *next++ {
+			s.digits = strconv.AppendInt(s.digits[:0], int64(*next), 10)
+			k := len(s.taken.data)
+			s.taken.data = s.appendKey(s.taken.data, k, prefix, s.digits, ext)
+			if _, added := s.taken.add(k); !added {
+				continue
+			}
+			it.nameLen = len(prefix)
+			it.extLen = len(ext)
+			it.counter = *next
+			*next++
+			return
+		}
 	}
-	return final
 }
 
 // nmPow10 returns 10^e for 0 <= e <= 18.
@@ -620,6 +745,110 @@ func nmPow10(e int) int {
 		p *= 10
 	}
 	return p
+}
+
+// write records the finished identifiers back to back in out: name part,
+// counter, SEPARATOR 1 and extension, SEPARATOR 2 and version (ECMA-119
+// §7.5.1; directories: the name part, and in Joliet the extension).
+func (s *nmState[U]) write(entries []NameEntry) {
+	out := s.out[:0]
+	for i := range s.items {
+		it := &s.items[i]
+		out = append(out, s.nameOf(it)...)
+		if it.counter > 0 {
+			s.digits = strconv.AppendInt(s.digits[:0], int64(it.counter), 10)
+			for _, d := range s.digits {
+				out = append(out, U(d))
+			}
+		}
+		file := !entries[i].Dir
+		if it.extLen > 0 || (file && s.rules.fileDot) {
+			out = append(out, nmSeparator1)
+			out = append(out, s.extOf(it)...)
+		}
+		if file && s.rules.version {
+			out = append(out, nmSeparator2, '1')
+		}
+		it.end = len(out)
+	}
+	s.out = out
+}
+
+// nmSet is a set of byte strings with an int value each: open addressing
+// on top of one buffer that holds all keys back to back. Unlike a
+// map[string] it needs no string per key, and once its buffers have grown
+// it allocates nothing.
+type nmSet struct {
+	data  []byte  // the keys; a candidate key is built at the end
+	keys  []nmKey // in order of addition
+	slots []int32 // 1 + index in keys, 0 if free; a power of two, at most half full
+}
+
+type nmKey struct {
+	hash     uint64
+	off, end int // data[off:end]
+	val      int
+}
+
+var nmSeed = maphash.MakeSeed()
+
+// reset empties the set and makes room for n keys of dataSize bytes.
+func (s *nmSet) reset(n, dataSize int) {
+	s.data = slices.Grow(s.data[:0], dataSize)
+	s.keys = slices.Grow(s.keys[:0], n)
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	s.slots = nmZeroed(s.slots, size)
+}
+
+// add adds the key data[start:], the candidate built at the end of data,
+// with value 0 unless the set already has it (then the candidate is
+// removed from data again). It returns the index of the key in keys and
+// whether it was added.
+func (s *nmSet) add(start int) (int, bool) {
+	if 2*(len(s.keys)+1) > len(s.slots) {
+		s.grow()
+	}
+	key := s.data[start:]
+	h := maphash.Bytes(nmSeed, key)
+	mask := uint64(len(s.slots) - 1)
+	for p := h & mask; ; p = (p + 1) & mask {
+		j := int(s.slots[p]) - 1
+		if j < 0 {
+			s.keys = append(s.keys, nmKey{hash: h, off: start, end: len(s.data)})
+			s.slots[p] = int32(len(s.keys))
+			return len(s.keys) - 1, true
+		}
+		if k := &s.keys[j]; k.hash == h && bytes.Equal(s.data[k.off:k.end], key) {
+			s.data = s.data[:start]
+			return j, false
+		}
+	}
+}
+
+// grow doubles the number of slots.
+func (s *nmSet) grow() {
+	s.slots = nmZeroed(s.slots, 2*len(s.slots))
+	mask := uint64(len(s.slots) - 1)
+	for j, k := range s.keys {
+		p := k.hash & mask
+		for s.slots[p] != 0 {
+			p = (p + 1) & mask
+		}
+		s.slots[p] = int32(j + 1)
+	}
+}
+
+// nmZeroed returns n zero values, reusing buf when it is large enough.
+func nmZeroed[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
 }
 
 // CompareISO orders primary-tree identifiers as ECMA-119 §9.3 requires for

@@ -3,7 +3,11 @@ package iso9660
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -835,6 +839,191 @@ func FuzzJolietNames(f *testing.F) {
 	})
 }
 
+// nmRand is a splitmix64 generator. Unlike math/rand it is defined here, so
+// the golden corpus below is the same on every platform and Go release.
+type nmRand uint64
+
+func (r *nmRand) next() uint64 {
+	*r += 0x9e3779b97f4a7c15
+	z := uint64(*r)
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+func (r *nmRand) intn(n int) int { return int(r.next() % uint64(n)) }
+
+// nmGoldenPieces are the fragments golden names are made of: ASCII in both
+// cases, every character class the mappings treat specially (separators,
+// forbidden and control characters, spaces), characters whose Unicode case
+// mappings are unusual, characters outside the BMP, invalid UTF-8
+// (stray continuation bytes, truncated and overlong sequences, encoded
+// surrogates) and long runs that force truncation at 8, 30, 64 and 103.
+var nmGoldenPieces = []string{
+	"a", "b", "x", "Z", "q", "readme", "README", "ReadMe", "IMG_", "photo", "Document", "dir",
+	"straße", "STRASSE", "ß", "é", "É", "naïve", "日本語", "😀", "𝄞", "\ufffd", "\ufeff",
+	"İ", "ı", "ǅ", "ǆ", "Ǆ", "ﬀ", "Ω", "ω", "ς", "σ", "Σ", "ſ", "\u212a", "\u1e9e", "ǰ",
+	".", ". ", "..", " ", "  ", "_", "-", "+", "~", "!", "#", "%", ";", ";1", "*", "?", ":",
+	"\\", "/", "\t", "\x00", "\x1f", "\x7f", "\xff", "\x80", "\xe6\x97", "\xed\xa0\x80",
+	"\xf0\x9f", "\xc0\xaf", "0", "1", "9", "10", "001", "42",
+	".txt", ".TXT", ".tar", ".gz", ".jpeg", ".c", ".extension", ".verylongextension12345",
+	strings.Repeat("x", 10), strings.Repeat("y", 29), strings.Repeat("Y", 40),
+	strings.Repeat("z", 61), strings.Repeat("w", 100), strings.Repeat("é", 70),
+}
+
+// nmGoldenName returns a random name of up to max pieces.
+func nmGoldenName(r *nmRand, max int) string {
+	var sb strings.Builder
+	for range r.intn(max + 1) {
+		sb.WriteString(nmGoldenPieces[r.intn(len(nmGoldenPieces))])
+	}
+	return sb.String()
+}
+
+// nmGoldenVariant derives a name from stem that is likely to clash with
+// it after mapping: a changed case, an appended counter-like number, extra
+// trailing dots or spaces, a different character after the truncation
+// point, another extension.
+func nmGoldenVariant(r *nmRand, stem string) string {
+	switch r.intn(9) {
+	case 0:
+		return strings.ToUpper(stem)
+	case 1:
+		return strings.ToLower(stem)
+	case 2:
+		return stem + fmt.Sprint(r.intn(30))
+	case 3:
+		return stem + []string{".", " ", "..", ". ", " ."}[r.intn(5)]
+	case 4:
+		return stem + nmGoldenPieces[r.intn(len(nmGoldenPieces))]
+	case 5:
+		return nmGoldenPieces[r.intn(len(nmGoldenPieces))] + stem
+	case 6:
+		return stem + "." + nmGoldenName(r, 2)
+	case 7:
+		b := []byte(stem)
+		if len(b) > 0 {
+			b[r.intn(len(b))] = "aZ_. \xff"[r.intn(6)]
+		}
+		return string(b)
+	default:
+		return stem
+	}
+}
+
+// nmGoldenCorpus returns a large deterministic set of directories: small
+// ones with random names, ones built around a few stems so that many names
+// clash, a few large ones, and the storm sets of TestNameStorms.
+func nmGoldenCorpus() [][]NameEntry {
+	r := nmRand(20240601)
+	var dirs [][]NameEntry
+	for d := range 2500 {
+		n := 1 + r.intn(60)
+		if d%100 == 0 {
+			n = 200 + r.intn(800)
+		}
+		var stems []string
+		for range 1 + r.intn(6) {
+			stems = append(stems, nmGoldenName(&r, 5))
+		}
+		es := make([]NameEntry, 0, n)
+		for range n {
+			var name string
+			if d%3 == 0 {
+				name = nmGoldenName(&r, 8)
+			} else {
+				name = nmGoldenVariant(&r, stems[r.intn(len(stems))])
+			}
+			if name == "." || name == ".." {
+				continue
+			}
+			es = append(es, NameEntry{Name: name, Dir: r.intn(4) == 0})
+		}
+		dirs = append(dirs, es)
+	}
+	for _, set := range nmStormSets() {
+		dirs = append(dirs, set.entries)
+	}
+	return dirs
+}
+
+// nmGoldenDigests are SHA-256 digests of ISONames and JolietNames over
+// nmGoldenCorpus, per option set, recorded with the original
+// (pre-optimisation) implementation. They pin the mapping byte for byte:
+// any change of output for any of these inputs changes a digest.
+var nmGoldenDigests = map[string]string{
+	"iso/N-level2":             "a74c03f6e66694829a17b510830bdb1ccddc8cb17bac00f60471b185325df6ec",
+	"iso/d":                    "34f21257faf7b73a5d94f392912b65ee744da109758fb1a7959b32545f41419e",
+	"iso/d-N":                  "4e252b822e601198bd55b4f0fda24e4f3f2cc6827cec69ccc523c7a34d43ef0f",
+	"iso/flags":                "cd379f5fa1f6903855e413c673f34df9c00c63427a9ddb0492a2f7d9996b7518",
+	"iso/level0":               "a77ea16b1c2df0f4aecb3a97609780f2e63992455f47d38cd4ae6cb184cd0725",
+	"iso/level1":               "a77ea16b1c2df0f4aecb3a97609780f2e63992455f47d38cd4ae6cb184cd0725",
+	"iso/level1-l":             "059efac652ec112a34d172882ffa12eebadfcdf16a66d00855e9df0d2bb351a3",
+	"iso/level2":               "059efac652ec112a34d172882ffa12eebadfcdf16a66d00855e9df0d2bb351a3",
+	"iso/level3":               "059efac652ec112a34d172882ffa12eebadfcdf16a66d00855e9df0d2bb351a3",
+	"iso/lowercase":            "ce0945799d494d6d47223cd4693c261c201d0942172dcd8753464b01a64516d0",
+	"iso/relaxed":              "60f38096e94f28e65e4fa6a4459abd19fbc89130e706bcb3ded8597a556d4b2d",
+	"iso/relaxed-lower-l3":     "37a19301761e6e914a82e4d73e2fbe89dbb7410bd4ae047f08bb896d28d65c1a",
+	"joliet/default":           "5f5db99d3b9ae83fa1c06a3fba080e909c640ce675d9c3f725bb48b3781cd786",
+	"joliet/long":              "dc0ff07d4be47ca0746947687f0a6b5fbf96504b8cd2098f2649ad32b33f4621",
+	"joliet/long-omit-version": "9deed041cdfe260c042b86008b9d43024c0466639c1708a284876938ab1104e4",
+	"joliet/omit-version":      "4300d617aaf3c8a90e0c4f8b81bea9cb90e1335c06586fc90ad280cb3ade7e9e",
+}
+
+func TestNamesGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("golden corpus is large")
+	}
+	corpus := nmGoldenCorpus()
+	got := make(map[string]string)
+	var lenBuf [binary.MaxVarintLen64]byte
+	hashISO := func(name string, opt func(int) ISONameOptions) {
+		h := sha256.New()
+		for d, es := range corpus {
+			ids := ISONames(es, opt(d))
+			for _, id := range ids {
+				h.Write(lenBuf[:binary.PutUvarint(lenBuf[:], uint64(len(id)))])
+				h.Write([]byte(id))
+			}
+		}
+		got["iso/"+name] = hex.EncodeToString(h.Sum(nil))
+	}
+	for _, o := range nmISOOptionSets {
+		hashISO(o.name, func(int) ISONameOptions { return o.opt })
+	}
+	// Every combination of flags, as FuzzISONames derives them, each on
+	// a share of the corpus.
+	hashISO("flags", func(d int) ISONameOptions {
+		flags := uint8(d * 37)
+		return ISONameOptions{
+			Level:              int(flags&3) % 4,
+			LongNames:          flags&4 != 0,
+			AllowLowercase:     flags&8 != 0,
+			RelaxedFilenames:   flags&16 != 0,
+			OmitVersion:        flags&32 != 0,
+			OmitTrailingPeriod: flags&64 != 0,
+		}
+	})
+	for _, o := range nmJolietOptionSets {
+		h := sha256.New()
+		for _, es := range corpus {
+			for _, u := range JolietNames(es, o.opt) {
+				h.Write(lenBuf[:binary.PutUvarint(lenBuf[:], uint64(len(u)))])
+				for _, c := range u {
+					h.Write([]byte{byte(c >> 8), byte(c)})
+				}
+			}
+		}
+		got["joliet/"+o.name] = hex.EncodeToString(h.Sum(nil))
+	}
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		if want := nmGoldenDigests[k]; got[k] != want {
+			t.Errorf("%s: digest %s, want %s", k, got[k], want)
+			t.Logf("\t%q: %q,", k, got[k])
+		}
+	}
+}
+
 // nmBenchEntries returns a realistic n-entry directory: mostly distinct
 // long names, with runs that collide after truncation.
 func nmBenchEntries(n int) []NameEntry {
@@ -855,9 +1044,10 @@ func nmBenchEntries(n int) []NameEntry {
 }
 
 func BenchmarkISONames(b *testing.B) {
-	for _, n := range []int{1000, 10000, 100000} {
+	for _, n := range []int{10, 50, 1000, 10000, 100000} {
 		es := nmBenchEntries(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
 			for b.Loop() {
 				ISONames(es, ISONameOptions{})
 			}
@@ -869,6 +1059,7 @@ func BenchmarkISONames(b *testing.B) {
 			storm = append(storm, NameEntry{Name: fmt.Sprintf("%s%07d", strings.Repeat("z", 40), i)})
 		}
 		b.Run(fmt.Sprintf("storm-%d", n), func(b *testing.B) {
+			b.ReportAllocs()
 			for b.Loop() {
 				ISONames(storm, ISONameOptions{})
 			}
@@ -877,9 +1068,60 @@ func BenchmarkISONames(b *testing.B) {
 }
 
 func BenchmarkJolietNames(b *testing.B) {
-	es := nmBenchEntries(10000)
-	for b.Loop() {
-		JolietNames(es, JolietOptions{})
+	for _, n := range []int{10, 50, 10000} {
+		es := nmBenchEntries(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				JolietNames(es, JolietOptions{})
+			}
+		})
+	}
+}
+
+// nmTypicalEntries returns n entries like those of a typical mastering
+// job: distinct names of 10 to 200 bytes, mostly ASCII, some UTF-8,
+// about one in eight a directory.
+func nmTypicalEntries(n int) []NameEntry {
+	r := nmRand(uint64(n))
+	words := []string{"report", "Photo", "2024-06-01", "final", "draft", "übersicht", "日本語", "naïve", "backup", "v2", "copy", "Résumé", "notes", "IMG"}
+	exts := []string{".txt", ".jpg", ".pdf", ".go", ".tar.gz", ".html", ""}
+	es := make([]NameEntry, n)
+	for i := range es {
+		var sb strings.Builder
+		for sb.Len() < 10+r.intn(190) {
+			if sb.Len() > 0 {
+				sb.WriteString([]string{" ", "_", "-"}[r.intn(3)])
+			}
+			sb.WriteString(words[r.intn(len(words))])
+		}
+		fmt.Fprintf(&sb, "%d", i)
+		dir := r.intn(8) == 0
+		if !dir {
+			sb.WriteString(exts[r.intn(len(exts))])
+		}
+		es[i] = NameEntry{Name: sb.String(), Dir: dir}
+	}
+	return es
+}
+
+// BenchmarkNamesTypical maps directories of typical names for both trees
+// with the options a Rock Ridge + Joliet image at level 2 would use.
+func BenchmarkNamesTypical(b *testing.B) {
+	for _, n := range []int{10, 50} {
+		es := nmTypicalEntries(n)
+		b.Run(fmt.Sprintf("iso-level2-%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ISONames(es, ISONameOptions{Level: 2})
+			}
+		})
+		b.Run(fmt.Sprintf("joliet-%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				JolietNames(es, JolietOptions{OmitVersion: true})
+			}
+		})
 	}
 }
 

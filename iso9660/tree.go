@@ -131,7 +131,7 @@ type Tree struct {
 func NewTree() *Tree {
 	now := time.Now()
 	return &Tree{
-		root: &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now},
+		root:  &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now},
 		links: map[[2]uint64]*Node{},
 	}
 }
