@@ -120,8 +120,7 @@ func (n *Node) Children() []*Node {
 // Tree is the file hierarchy an image is made of. Build it with AddHost,
 // AddFS and AddFile, then lay it out with NewWriter.
 type Tree struct {
-	root  *Node
-	links map[[2]uint64]*Node
+	root *Node
 	// Warn receives problems that do not stop the image (a socket skipped,
 	// an invalid UTF-8 name kept as bytes); nil discards them.
 	Warn func(error)
@@ -131,8 +130,7 @@ type Tree struct {
 func NewTree() *Tree {
 	now := time.Now()
 	return &Tree{
-		root:  &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now},
-		links: map[[2]uint64]*Node{},
+		root: &Node{Mode: fs.ModeDir | 0o755, ModTime: now, AccessTime: now, ChangeTime: now},
 	}
 }
 
