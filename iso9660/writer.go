@@ -635,6 +635,11 @@ func (w *Writer) primaryRecords(d *wdir) error {
 			parts := 1
 			if it.node.Mode.IsRegular() && it.node.Size > maxExtent {
 				parts = int((it.node.Size + maxExtent - 1) / maxExtent)
+				// Nothing is refused: the file is recorded in several
+				// extents, which ECMA-119 §10.3 allows at level 3 only.
+				if w.opt.Names.Level < 3 {
+					w.warn(&PathError{Path: it.node.Source(), Err: fmt.Errorf("%d bytes: stored in %d extents, an ISO 9660 level 3 feature (names stay level %d)", it.node.Size, parts, max(w.opt.Names.Level, 1))})
+				}
 			}
 			for p := range parts {
 				r := &wrec{ident: id, node: it.node, kind: recFile, part: p, parts: parts}
