@@ -223,17 +223,19 @@ func (t *Tree) place(dir *Node, c *Node) (*Node, error) {
 // ends in "/" or is empty, otherwise the directory itself becomes dest; a
 // file becomes dest, or dest/basename when dest ends in "/".
 func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
+	src = filepath.Clean(src)
 	if opt == nil {
 		opt = &HostOptions{}
 	}
-	fi, err := statHost(src, opt.FollowLinks)
+	st, err := statHost(src, opt.FollowLinks)
 	if err != nil {
 		return &PathError{Path: src, Err: err}
 	}
 	intoDir := dest == "" || strings.HasSuffix(dest, "/")
 	w := &hostWalker{t: t, opt: opt}
-	if fi.IsDir() {
-		n, err := w.node(src, fi)
+	name := filepath.Base(src)
+	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+		n, err := w.node(src, name, st)
 		if err != nil {
 			return err
 		}
@@ -263,9 +265,8 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 				return err
 			}
 		}
-		return w.walk(src, dir, []fileID{idOf(fi)})
+		return w.walk(src, dir, []fileID{idOf(st)})
 	}
-	name := filepath.Base(src)
 	dirPath := dest
 	if !intoDir {
 		name = path.Base("/" + dest)
@@ -275,7 +276,7 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 	if err != nil {
 		return err
 	}
-	n, err := w.node(src, fi)
+	n, err := w.node(src, name, st)
 	if err != nil || n == nil {
 		return err
 	}
@@ -291,26 +292,36 @@ func copyAttrs(dst, src *Node) {
 
 type fileID [2]uint64
 
-func idOf(fi fs.FileInfo) fileID {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fileID{uint64(st.Dev), uint64(st.Ino)}
-	}
-	return fileID{}
-}
+func idOf(st *syscall.Stat_t) fileID { return fileID{uint64(st.Dev), uint64(st.Ino)} }
 
-func statHost(p string, follow bool) (fs.FileInfo, error) {
+// statHost stats a host file, following a symbolic link when follow is
+// set (a dangling link is then stored as a link rather than refused). It
+// calls the kernel directly: os.Lstat's FileInfo is an allocation per file
+// that the walk does not need.
+func statHost(p string, follow bool) (*syscall.Stat_t, error) {
+	st := new(syscall.Stat_t)
 	if follow {
-		fi, err := os.Stat(p)
+		err := ignoringEINTR(func() error { return syscall.Stat(p, st) })
 		if err == nil {
-			return fi, nil
+			return st, nil
 		}
-		// A dangling link is stored as a link rather than refused.
-		if lfi, lerr := os.Lstat(p); lerr == nil && lfi.Mode()&fs.ModeSymlink != 0 {
-			return lfi, nil
+		if lerr := ignoringEINTR(func() error { return syscall.Lstat(p, st) }); lerr == nil && st.Mode&syscall.S_IFMT == syscall.S_IFLNK {
+			return st, nil
 		}
 		return nil, err
 	}
-	return os.Lstat(p)
+	if err := ignoringEINTR(func() error { return syscall.Lstat(p, st) }); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func ignoringEINTR(f func() error) error {
+	for {
+		if err := f(); err != syscall.EINTR {
+			return err
+		}
+	}
 }
 
 type hostWalker struct {
@@ -329,26 +340,22 @@ func (w *hostWalker) warn(err error) {
 
 // node makes a Node from host file p. It returns nil, nil for files that
 // are skipped with a warning.
-func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
-	n := &Node{Name: fi.Name(), Mode: fi.Mode(), ModTime: fi.ModTime(), AccessTime: fi.ModTime(),
-		ChangeTime: fi.ModTime(), src: p}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		n.UID, n.GID = st.Uid, st.Gid
-		n.AccessTime = time.Unix(st.Atim.Unix())
-		n.ChangeTime = time.Unix(st.Ctim.Unix())
-		n.Rdev = uint64(st.Rdev)
-		if st.Nlink > 1 && !fi.IsDir() {
-			n.linkKey = [2]uint64{uint64(st.Dev), uint64(st.Ino)}
-		}
+func (w *hostWalker) node(p, name string, st *syscall.Stat_t) (*Node, error) {
+	mode := fileMode(st.Mode)
+	mtime := time.Unix(st.Mtim.Unix())
+	n := &Node{Name: name, Mode: mode, ModTime: mtime, AccessTime: time.Unix(st.Atim.Unix()),
+		ChangeTime: time.Unix(st.Ctim.Unix()), src: p, UID: st.Uid, GID: st.Gid, Rdev: uint64(st.Rdev)}
+	if st.Nlink > 1 && !mode.IsDir() {
+		n.linkKey = [2]uint64{uint64(st.Dev), uint64(st.Ino)}
 	}
 	if !utf8.ValidString(n.Name) {
 		w.warn(&PathError{Path: strconv.Quote(p), Err: errors.New("name is not valid UTF-8: Rock Ridge keeps its bytes; Joliet and ISO 9660 names replace them")})
 	}
 	switch {
-	case fi.Mode().IsRegular():
-		n.Size = fi.Size()
+	case mode.IsRegular():
+		n.Size = st.Size
 		n.host = true
-	case fi.Mode()&fs.ModeSymlink != 0:
+	case mode&fs.ModeSymlink != 0:
 		t, err := os.Readlink(p)
 		if err != nil {
 			return nil, &PathError{Path: p, Err: err}
@@ -362,6 +369,35 @@ func (w *hostWalker) node(p string, fi fs.FileInfo) (*Node, error) {
 		}
 	}
 	return n, nil
+}
+
+// fileMode converts POSIX st_mode bits to Go's fs.FileMode.
+func fileMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	switch m & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		mode |= fs.ModeDir
+	case syscall.S_IFLNK:
+		mode |= fs.ModeSymlink
+	case syscall.S_IFIFO:
+		mode |= fs.ModeNamedPipe
+	case syscall.S_IFSOCK:
+		mode |= fs.ModeSocket
+	case syscall.S_IFCHR:
+		mode |= fs.ModeDevice | fs.ModeCharDevice
+	case syscall.S_IFBLK:
+		mode |= fs.ModeDevice
+	}
+	if m&syscall.S_ISUID != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&syscall.S_ISGID != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&syscall.S_ISVTX != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
 }
 
 // subdir is a directory found by readDir that is still to be walked.
@@ -383,24 +419,25 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 	derive := dir.Source() == p
 	var subs []subdir
 	for _, e := range ents {
-		cp := filepath.Join(p, e.Name())
+		// Names from ReadDir are single components, so joining needs no
+		// cleaning (filepath.Join's cleaning is a cost per file).
+		cp := p + "/" + e.Name()
+		if strings.HasSuffix(p, "/") {
+			cp = p + e.Name()
+		}
 		if w.opt.Exclude != nil && w.opt.Exclude(cp, e.Name()) {
 			continue
 		}
-		fi, err := statHost(cp, w.opt.FollowLinks)
+		st, err := statHost(cp, w.opt.FollowLinks)
 		if err != nil {
 			return nil, &PathError{Path: cp, Err: err}
 		}
-		n, err := w.node(cp, fi)
+		// ReadDir's name is its own string, not a piece of the full path,
+		// so the node does not keep the whole path alive.
+		n, err := w.node(cp, e.Name(), st)
 		if err != nil {
 			return nil, err
 		}
-		if n == nil {
-			continue
-		}
-		// Lstat's name is a substring of the full path: take ReadDir's
-		// own copy, so the node does not keep the whole path alive.
-		n.Name = e.Name()
 		placed, err := w.t.place(dir, n)
 		if err != nil {
 			return nil, err
@@ -408,8 +445,8 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 		if derive && placed == n {
 			n.src = ""
 		}
-		if fi.IsDir() {
-			subs = append(subs, subdir{cp, placed, idOf(fi)})
+		if n.IsDir() {
+			subs = append(subs, subdir{cp, placed, idOf(st)})
 		}
 	}
 	return subs, nil
