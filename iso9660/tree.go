@@ -410,7 +410,7 @@ type subdir struct {
 // readDir adds the entries of host directory p to dir and returns its
 // subdirectories.
 func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
-	ents, err := os.ReadDir(p)
+	names, err := readDirNames(p)
 	if err != nil {
 		return nil, &PathError{Path: p, Err: err}
 	}
@@ -418,14 +418,14 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 	// for another host directory too (merged sources, graft points).
 	derive := dir.Source() == p
 	var subs []subdir
-	for _, e := range ents {
-		// Names from ReadDir are single components, so joining needs no
-		// cleaning (filepath.Join's cleaning is a cost per file).
-		cp := p + "/" + e.Name()
+	for _, name := range names {
+		// Names from the directory are single components, so joining
+		// needs no cleaning (filepath.Join's cleaning is a cost per file).
+		cp := p + "/" + name
 		if strings.HasSuffix(p, "/") {
-			cp = p + e.Name()
+			cp = p + name
 		}
-		if w.opt.Exclude != nil && w.opt.Exclude(cp, e.Name()) {
+		if w.opt.Exclude != nil && w.opt.Exclude(cp, name) {
 			continue
 		}
 		st, err := statHost(cp, w.opt.FollowLinks)
@@ -434,7 +434,7 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 		}
 		// ReadDir's name is its own string, not a piece of the full path,
 		// so the node does not keep the whole path alive.
-		n, err := w.node(cp, e.Name(), st)
+		n, err := w.node(cp, name, st)
 		if err != nil {
 			return nil, err
 		}
@@ -451,6 +451,41 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 	}
 	return subs, nil
 }
+
+// readDirNames lists a directory's names (without "." and ".."), sorted,
+// with getdents directly: os.ReadDir makes a DirEntry per name that the
+// walk does not use (it stats every entry anyway).
+func readDirNames(p string) ([]string, error) {
+	var fd int
+	err := ignoringEINTR(func() (err error) {
+		fd, err = syscall.Open(p, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	defer syscall.Close(fd)
+	buf := direntBufs.Get().(*[]byte)
+	defer direntBufs.Put(buf)
+	var names []string
+	for {
+		n, err := syscall.ReadDirent(fd, *buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "readdirent", Path: p, Err: err}
+		}
+		if n <= 0 {
+			break
+		}
+		_, _, names = syscall.ParseDirent((*buf)[:n], -1, names)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // walk adds the tree below host directory p to dir. stack holds the
 // identities of the directories on the current path, to catch loops made
