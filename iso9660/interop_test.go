@@ -294,6 +294,13 @@ func master(t testing.TB, src, out string, opt *iso9660.Options) *iso9660.Writer
 	if err := tree.AddHost("", src, nil); err != nil {
 		t.Fatal(err)
 	}
+	return writeImage(t, tree, out, opt)
+}
+
+// writeImage lays tree out, writes it to out and checks the file has the
+// size the layout promised.
+func writeImage(t testing.TB, tree *iso9660.Tree, out string, opt *iso9660.Options) *iso9660.Writer {
+	t.Helper()
 	w, err := iso9660.NewWriter(tree, opt)
 	if err != nil {
 		t.Fatal(err)
