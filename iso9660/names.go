@@ -275,36 +275,21 @@ func ISONames(entries []NameEntry, opt ISONameOptions) []string {
 		rules.file = nmLimits{maxName: nmL2File, maxExt: nmL2File, maxTotal: nmL2File}
 		rules.dir = nmLimits{maxName: nmL2Dir, maxTotal: nmL2Dir}
 	}
-	table := &nmISOTables[0]
-	switch {
-	case opt.AllowLowercase && opt.RelaxedFilenames:
-		table = &nmISOTables[3]
-	case opt.RelaxedFilenames:
-		table = &nmISOTables[2]
-	case opt.AllowLowercase:
-		table = &nmISOTables[1]
+	var flags int
+	if opt.AllowLowercase {
+		flags |= 1
 	}
+	if opt.RelaxedFilenames {
+		flags |= 2
+	}
+	table := &nmISOTables[flags]
 
 	s := nmISOPool.Get().(*nmState[byte])
 	s.reset(entries, rules)
 	for i, e := range entries {
 		start := len(s.units)
-		lastDot := -1
-		for j := 0; j < len(e.Name); {
-			if c := e.Name[j]; c < utf8.RuneSelf {
-				if c == nmSeparator1 {
-					lastDot = len(s.units) - start
-				}
-				s.units = append(s.units, table[c])
-				j++
-				continue
-			}
-			// A non-ASCII character, or a byte that is not part of a
-			// valid UTF-8 encoding, is one character: '_'.
-			_, size := utf8.DecodeRuneInString(e.Name[j:])
-			s.units = append(s.units, nmISOFallback)
-			j += size
-		}
+		var lastDot int
+		s.units, lastDot = nmMapISO(s.units, e.Name, table)
 		if e.Dir {
 			// Directory identifiers have no extension (§7.6.1).
 			lastDot = -1
@@ -327,6 +312,33 @@ func ISONames(entries []NameEntry, opt ISONameOptions) []string {
 		nmISOPool.Put(s)
 	}
 	return out
+}
+
+// nmMapISO appends the primary-tree characters of name to units, one per
+// character (nmISOChar through table), and returns the index of the last
+// '.' among them, or -1. A non-ASCII character, and every byte that is not
+// part of a valid UTF-8 encoding, is one character: '_'.
+func nmMapISO(units []byte, name string, table *[utf8.RuneSelf]byte) ([]byte, int) {
+	// A name has at most as many characters as bytes.
+	start := len(units)
+	units = slices.Grow(units, len(name))
+	u := units[start : start+len(name)]
+	n, lastDot := 0, -1
+	for j := 0; j < len(name); n++ {
+		c := name[j]
+		if c < utf8.RuneSelf {
+			if c == nmSeparator1 {
+				lastDot = n
+			}
+			u[n] = table[c]
+			j++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(name[j:])
+		u[n] = nmISOFallback
+		j += size
+	}
+	return units[:start+n], lastDot
 }
 
 // nmISOChar maps one source character to the primary-tree character set.
@@ -385,6 +397,9 @@ func nmISOChar(r rune, opt ISONameOptions) rune {
 // the 64 limit by one when there is an extension (it does not count the
 // '.'). Neither adds ";1" by default (xorriso's default compliance includes
 // "only_iso_version").
+//
+// The returned slices share one backing array, each capped at its own
+// length, so appending to one never changes another.
 func JolietNames(entries []NameEntry, opt JolietOptions) [][]uint16 {
 	out := make([][]uint16, len(entries))
 	if len(entries) == 0 {
@@ -409,25 +424,8 @@ func JolietNames(entries []NameEntry, opt JolietOptions) [][]uint16 {
 	s.reset(entries, rules)
 	for i, e := range entries {
 		start := len(s.units)
-		lastDot := -1
-		for j := 0; j < len(e.Name); {
-			if c := e.Name[j]; c < utf8.RuneSelf {
-				if c == nmSeparator1 {
-					lastDot = len(s.units) - start
-				}
-				s.units = append(s.units, nmJolietTable[c])
-				j++
-				continue
-			}
-			// Joliet is UCS-2: a character outside the BMP (no
-			// surrogate pairs), like an invalid UTF-8 byte, is '_'.
-			r, size := utf8.DecodeRuneInString(e.Name[j:])
-			if r > nmUCS2MaxRune || (r == utf8.RuneError && size == 1) {
-				r = nmISOFallback
-			}
-			s.units = append(s.units, uint16(r))
-			j += size
-		}
+		var lastDot int
+		s.units, lastDot = nmMapJoliet(s.units, e.Name)
 		// Joliet relaxes ECMA-119 §7.6: directory identifiers may have
 		// an extension, so directories are split like files (this only
 		// affects which part truncation keeps).
@@ -450,6 +448,37 @@ func JolietNames(entries []NameEntry, opt JolietOptions) [][]uint16 {
 		nmJolietPool.Put(s)
 	}
 	return out
+}
+
+// nmMapJoliet appends the Joliet characters of name to units, one UCS-2
+// code unit per character, and returns the index of the last '.' among
+// them, or -1. Joliet is UCS-2: a character outside the BMP (no surrogate
+// pairs), like a byte that is not part of a valid UTF-8 encoding, is '_';
+// so are the forbidden ASCII characters (nmJolietTable).
+func nmMapJoliet(units []uint16, name string) ([]uint16, int) {
+	// A name has at most as many characters as bytes.
+	start := len(units)
+	units = slices.Grow(units, len(name))
+	u := units[start : start+len(name)]
+	n, lastDot := 0, -1
+	for j := 0; j < len(name); n++ {
+		c := name[j]
+		if c < utf8.RuneSelf {
+			if c == nmSeparator1 {
+				lastDot = n
+			}
+			u[n] = nmJolietTable[c]
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(name[j:])
+		if r > nmUCS2MaxRune || (r == utf8.RuneError && size == 1) {
+			r = nmISOFallback
+		}
+		u[n] = uint16(r)
+		j += size
+	}
+	return units[:start+n], lastDot
 }
 
 // reset prepares s for mapping entries under rules.
@@ -599,18 +628,22 @@ func (s *nmState[U]) appendKey(buf []byte, start int, name []U, digits []byte, e
 // characters by their Unicode simple upper-case mapping (Joliet,
 // approximating the Windows upcase table).
 func nmAppendFold[U byte | uint16](buf []byte, us []U) []byte {
+	n := len(buf)
+	buf = slices.Grow(buf, utf8.UTFMax*len(us))
+	b := buf[:cap(buf)]
 	for _, u := range us {
 		r := rune(u)
 		if r < utf8.RuneSelf {
 			if r >= 'a' && r <= 'z' {
 				r -= 'a' - 'A'
 			}
-			buf = append(buf, byte(r))
+			b[n] = byte(r)
+			n++
 			continue
 		}
-		buf = utf8.AppendRune(buf, unicode.ToUpper(r))
+		n += utf8.EncodeRune(b[n:], unicode.ToUpper(r))
 	}
-	return buf
+	return buf[:n]
 }
 
 // resolve makes the fitted identifiers unique. Entries are processed in
@@ -637,7 +670,7 @@ func (s *nmState[U]) resolve(entries []NameEntry) {
 	if !s.shared {
 		return
 	}
-	order := s.order[:0]
+	order := slices.Grow(s.order[:0], len(s.items))
 	for i := range s.items {
 		if s.taken.keys[s.items[i].key].val != nmKeyUnique {
 			order = append(order, i)
@@ -751,7 +784,8 @@ func nmPow10(e int) int {
 // counter, SEPARATOR 1 and extension, SEPARATOR 2 and version (ECMA-119
 // §7.5.1; directories: the name part, and in Joliet the extension).
 func (s *nmState[U]) write(entries []NameEntry) {
-	out := s.out[:0]
+	// Enough unless counters make identifiers longer than their names.
+	out := slices.Grow(s.out[:0], len(s.units)+4*len(s.items))
 	for i := range s.items {
 		it := &s.items[i]
 		out = append(out, s.nameOf(it)...)

@@ -1024,6 +1024,61 @@ func TestNamesGolden(t *testing.T) {
 	}
 }
 
+// TestNamesConcurrent maps directories from several goroutines at once:
+// the working buffers come from a pool and must never be shared between
+// calls in flight (run with -race).
+func TestNamesConcurrent(t *testing.T) {
+	corpus := nmGoldenCorpus()[:300]
+	iso := make([][]string, len(corpus))
+	jol := make([][]string, len(corpus))
+	for d, es := range corpus {
+		iso[d] = ISONames(es, ISONameOptions{Level: 2, RelaxedFilenames: true})
+		jol[d] = nmJolietStrings(JolietNames(es, JolietOptions{}))
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for k := range corpus {
+				d := (k*7 + g*13) % len(corpus)
+				if got := ISONames(corpus[d], ISONameOptions{Level: 2, RelaxedFilenames: true}); !slices.Equal(got, iso[d]) {
+					errs <- fmt.Errorf("ISONames of directory %d differs when run concurrently", d)
+					return
+				}
+				if got := nmJolietStrings(JolietNames(corpus[d], JolietOptions{})); !slices.Equal(got, jol[d]) {
+					errs <- fmt.Errorf("JolietNames of directory %d differs when run concurrently", d)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestJolietNamesIndependent checks that the identifiers JolietNames
+// returns, which share one backing array, do not overlap.
+func TestJolietNamesIndependent(t *testing.T) {
+	es := nmFiles("a.txt", "b.txt", "c")
+	got := JolietNames(es, JolietOptions{})
+	want := nmJolietStrings(got)
+	got[0] = append(got[0], 'x', 'y', 'z')
+	got[1][0] = 'B'
+	if s := nmStr(got[2]); s != want[2] {
+		t.Errorf("third identifier changed to %q", s)
+	}
+	if s := nmStr(got[1]); s != "B.txt;1" {
+		t.Errorf("second identifier %q", s)
+	}
+	// Fresh calls are not affected by what callers do with earlier results.
+	if again := nmJolietStrings(JolietNames(es, JolietOptions{})); !slices.Equal(again, want) {
+		t.Errorf("got %q, want %q", again, want)
+	}
+}
+
 // nmBenchEntries returns a realistic n-entry directory: mostly distinct
 // long names, with runs that collide after truncation.
 func nmBenchEntries(n int) []NameEntry {
