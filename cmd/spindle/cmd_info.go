@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"spindle/iso9660"
+	"spindle/iso9660/eltorito"
+)
+
+type infoFlags struct {
+	imageFlags
+	asJSON bool
+}
+
+type infoReport struct {
+	Image  string                       `json:"image"`
+	Size   int64                        `json:"size"`
+	Volume iso9660.VolumeDescriptorInfo `json:"volume"`
+	Boot   *eltorito.Catalog            `json:"boot_catalog,omitempty"`
+	// BootError says why a boot catalog the image names could not be read.
+	BootError string `json:"boot_catalog_error,omitempty"`
+}
+
+func newInfoCmd() *cobra.Command {
+	f := &infoFlags{}
+	c := &cobra.Command{
+		Use:   "info IMAGE",
+		Short: "Show an ISO 9660 image's volume descriptors, extensions and boot entries (like isoinfo -d)",
+		Long: `Show what an ISO 9660 image's volume descriptors record: system, volume,
+volume set, publisher, preparer and application identifiers, the copyright,
+abstract and bibliographic files, the four volume dates, sizes; which
+extensions it carries (Rock Ridge and its version, Joliet and its level);
+and its El Torito boot catalog entries.
+
+` + exitCodesHelp,
+		Example: `  spindle info backup.iso
+  spindle info --json boot.iso | jq .boot_catalog`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error { return runInfo(c, f, args[0]) },
+	}
+	f.imageFlags.add(c)
+	c.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
+	return c
+}
+
+func runInfo(c *cobra.Command, f *infoFlags, name string) error {
+	im, fh, err := openImage(name, &f.imageFlags)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return err
+	}
+	r := infoReport{Image: name, Size: fi.Size(), Volume: im.Volume()}
+	v := &r.Volume
+	if v.ElTorito {
+		// The catalog's recorded address is relative to the disc; the
+		// session and displacement options say where that is in the file.
+		off := (int64(v.BootCatalog) - f.displacement) * iso9660.BlockSize
+		buf := make([]byte, iso9660.BlockSize)
+		if _, err := fh.ReadAt(buf, off); err != nil && err != io.EOF {
+			r.BootError = fmt.Sprintf("reading block %d: %v", v.BootCatalog, err)
+		} else if cat, err := eltorito.Parse(buf); err != nil {
+			r.BootError = err.Error()
+		} else {
+			r.Boot = cat
+		}
+	}
+	out := c.OutOrStdout()
+	if f.asJSON {
+		return writeJSON(out, r)
+	}
+	w := &fieldWriter{w: out}
+	w.field("Image", name)
+	w.field("Image size", fmt.Sprintf("%d bytes", r.Size))
+	if v.HighSierra {
+		w.field("Format", "High Sierra")
+	} else {
+		w.field("Format", "ISO 9660 (ECMA-119)")
+	}
+	w.field("System id", v.SystemID)
+	w.field("Volume id", v.VolumeID)
+	w.field("Volume set id", v.VolumeSetID)
+	w.field("Publisher id", v.Publisher)
+	w.field("Data preparer id", v.Preparer)
+	w.field("Application id", v.Application)
+	w.field("Copyright file id", v.CopyrightFile)
+	w.field("Abstract file id", v.AbstractFile)
+	w.field("Bibliographic file id", v.BibliographicFile)
+	w.field("Creation date", volDate(v.Created))
+	w.field("Modification date", volDate(v.Modified))
+	w.field("Expiration date", volDate(v.Expiration))
+	w.field("Effective date", volDate(v.Effective))
+	w.field("Volume set size", fmt.Sprint(v.VolumeSetSize))
+	w.field("Volume sequence number", fmt.Sprint(v.VolumeSequenceNumber))
+	w.field("Logical block size", fmt.Sprint(v.LogicalBlockSize))
+	w.field("Volume size", fmt.Sprintf("%d blocks (%d bytes)", v.VolumeSpaceSize, int64(v.VolumeSpaceSize)*int64(v.LogicalBlockSize)))
+	w.field("Path table size", fmt.Sprintf("%d bytes", v.PathTableSize))
+	if v.RockRidge {
+		w.field("Rock Ridge", fmt.Sprintf("yes (RRIP %s)", rrVersion(v.RockRidgeVersion)))
+	} else {
+		w.field("Rock Ridge", "no")
+	}
+	for _, e := range v.Extensions {
+		w.field("Extension", fmt.Sprintf("%s version %d", e.ID, e.Version))
+	}
+	if v.Joliet > 0 {
+		w.field("Joliet", fmt.Sprintf("yes (UCS-2 level %d), volume id %q", v.Joliet, v.JolietVolumeID))
+	} else {
+		w.field("Joliet", "no")
+	}
+	w.field("Names shown by ls", v.Names.String())
+	if !v.ElTorito {
+		w.field("El Torito", "no")
+		return w.err
+	}
+	w.field("El Torito", fmt.Sprintf("boot catalog at block %d", v.BootCatalog))
+	if r.BootError != "" {
+		w.field("Boot catalog", "unreadable: "+r.BootError)
+		return w.err
+	}
+	for i, e := range r.Boot.Entries {
+		boot := "bootable"
+		if !e.Bootable {
+			boot = "not bootable"
+		}
+		seg := fmt.Sprintf("%#x", e.LoadSegment)
+		if e.LoadSegment == 0 {
+			seg = "default (0x7c0)"
+		}
+		w.field(fmt.Sprintf("Boot entry %d", i+1), fmt.Sprintf("%s, %s, %s, load segment %s, system type %#x, %d sectors at block %d",
+			e.Platform, e.Emulation, boot, seg, e.SystemType, e.SectorCount, e.LoadRBA))
+	}
+	return w.err
+}
+
+func rrVersion(v iso9660.RRVersion) string {
+	if v == iso9660.RRIP110 {
+		return "1.10"
+	}
+	return "1.12"
+}
+
+func volDate(t time.Time) string {
+	if t.IsZero() {
+		return "not set"
+	}
+	return t.Format("2006-01-02 15:04:05.00 -07:00")
+}
+
+// fieldWriter prints "Name: value" lines, remembering the first error.
+type fieldWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (f *fieldWriter) field(name, value string) {
+	if f.err != nil {
+		return
+	}
+	_, f.err = fmt.Fprintf(f.w, "%-23s %s\n", name+":", strings.TrimSpace(value))
+}
