@@ -19,7 +19,7 @@ func main() {
 	// lower GC target than the default halves the peak heap for a few
 	// percent of CPU (measured with bench/compare.sh). GOGC still wins.
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
+		debug.SetGCPercent(25)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
