@@ -531,9 +531,9 @@ func TestReadHighSierra(t *testing.T) {
 	h[8] = 1
 	copy(h[9:], "CDROM")
 	h[14] = 1
-	copy(h[16:48], pvd[8:40])     // system identifier
-	copy(h[48:80], pvd[40:72])    // volume identifier
-	copy(h[88:96], pvd[80:88])    // volume space size
+	copy(h[16:48], pvd[8:40])      // system identifier
+	copy(h[48:80], pvd[40:72])     // volume identifier
+	copy(h[88:96], pvd[80:88])     // volume space size
 	copy(h[128:144], pvd[120:136]) // set size, sequence, block size, path table size
 	copy(h[180:214], pvd[156:190]) // root directory record
 	h[180+24], h[180+25] = h[180+25], 0
