@@ -369,12 +369,9 @@ func rrZone(t time.Time) (time.Time, int8) {
 	return t, int8(off / 900)
 }
 
-// rrShortTime encodes t in the 7-byte ECMA-119 §9.1.5 form: years since
+// rrAppendShortTime appends t in the 7-byte ECMA-119 §9.1.5 form: years since
 // 1900, month, day, hour, minute, second, and the offset from GMT in
 // 15-minute units, clamped to years 1900..2155.
-func rrShortTime(t time.Time) []byte { return rrAppendShortTime(nil, t) }
-
-// rrAppendShortTime appends the 7-byte form of t to b (see rrShortTime).
 func rrAppendShortTime(b []byte, t time.Time) []byte {
 	t, off := rrZone(t)
 	switch y := t.Year(); {
