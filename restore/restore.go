@@ -144,6 +144,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 
 	// Second pass: create, in walk order (parents before children).
 	links := map[uint64]string{} // inode -> first destination path
+	made := map[string]bool{}    // directories known to exist
 	var dirs []job
 	var done int64
 	for _, j := range jobs {
@@ -154,11 +155,13 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			dirs = append(dirs, j)
 			continue
 		}
-		parent := path.Dir(j.dst)
-		if parent != "." {
+		// Parents come before children in walk order, so only the
+		// ancestors of a selected path can be missing.
+		if parent := path.Dir(j.dst); parent != "." && !made[parent] {
 			if err := root.MkdirAll(parent, 0o755); err != nil {
 				return st, &Error{Path: "/" + j.src, Err: err}
 			}
+			made[parent] = true
 		}
 		m := j.fi.Mode()
 		if !m.IsDir() && opt.Overwrite {
@@ -174,6 +177,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			if err := root.Mkdir(j.dst, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 				return st, &Error{Path: "/" + j.src, Err: err}
 			}
+			made[j.dst] = true
 			dirs = append(dirs, j)
 			st.Dirs++
 			continue
@@ -200,17 +204,21 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 				}
 				links[info.Ino] = j.dst
 			}
-			n, err := copyFile(ctx, fsys, root, j, func(k int64) {
+			n, err := copyFile(ctx, fsys, root, j, info, owners, func(k int64) {
 				if opt.Progress != nil {
 					opt.Progress(done+k, total)
 				}
-			})
+			}, warn)
 			done += n
 			st.Bytes += n
 			if err != nil {
 				return st, err
 			}
 			st.Files++
+			if err := setTimes(root, j, info); err != nil {
+				warn(err)
+			}
+			continue
 		default:
 			if !opt.Devices {
 				warn(&Error{Path: "/" + j.src, Err: fmt.Errorf("%s not restored (ask for devices to create it)", kind(m))})
@@ -260,7 +268,10 @@ func checkNames(dir string, ents []fs.DirEntry) error {
 	return nil
 }
 
-func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, progress func(int64)) (int64, error) {
+// copyFile writes one regular file and sets its owner and mode through the
+// open file (fchown/fchmod: no second path lookup).
+func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso9660.FileInfo, owners bool,
+	progress func(int64), warn func(error)) (int64, error) {
 	in, err := fsys.Open(j.src)
 	if err != nil {
 		return 0, &Error{Path: "/" + j.src, Err: err}
@@ -294,6 +305,15 @@ func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, progress fu
 			return n, &Error{Path: "/" + j.src, Err: rerr}
 		}
 	}
+	// Owner first: chown clears set-id bits.
+	if owners && info != nil {
+		if err := out.Chown(int(info.UID), int(info.GID)); err != nil {
+			warn(&Error{Path: "/" + j.src, Err: err})
+		}
+	}
+	if err := out.Chmod(j.fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+		warn(&Error{Path: "/" + j.src, Err: err})
+	}
 	if err := out.Close(); err != nil {
 		return n, &Error{Path: "/" + j.src, Err: err}
 	}
@@ -311,6 +331,11 @@ func setAttrs(root *os.Root, j job, info *iso9660.FileInfo, owners bool) error {
 	if err := root.Chmod(j.dst, j.fi.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)); err != nil {
 		return &Error{Path: "/" + j.src, Err: err}
 	}
+	return setTimes(root, j, info)
+}
+
+// setTimes restores access and modification times.
+func setTimes(root *os.Root, j job, info *iso9660.FileInfo) error {
 	mtime := j.fi.ModTime()
 	atime := mtime
 	if info != nil && !info.AccessTime.IsZero() {
