@@ -31,7 +31,7 @@ genisoimage and xorriso -as mkisofs flags are accepted as they are).
 		}
 		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
 	})
-	root.AddCommand(newMasterCmd(), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newManCmd())
+	root.AddCommand(newMasterCmd(), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newManCmd())
 	return root
 }
 
