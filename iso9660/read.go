@@ -108,8 +108,8 @@ func (e *FormatError) Error() string {
 // Unwrap returns ErrFormat.
 func (e *FormatError) Unwrap() error { return ErrFormat }
 
-// rdFormatErr builds a *FormatError; err, if it comes from a decoder, has its
-// "iso9660: " prefix removed.
+// rdFormatErr builds a *FormatError. A message that begins with a
+// decoder's error keeps it without its "iso9660: " prefix.
 func rdFormatErr(off int64, structure string, format string, args ...any) *FormatError {
 	msg := fmt.Sprintf(format, args...)
 	return &FormatError{Offset: off, Structure: structure, Msg: strings.TrimPrefix(msg, "iso9660: ")}
@@ -137,6 +137,9 @@ const (
 	// readMaxSUSP bounds the System Use bytes of one record, its own field
 	// and all its continuation areas together.
 	readMaxSUSP = 64 << 10
+	// readMaxSUSPPerDir is the continuation area bytes one directory's
+	// records may use, plus 32 per byte of directory.
+	readMaxSUSPPerDir = 1 << 20
 )
 
 // Image is an ECMA-119 volume opened for reading. It implements fs.FS,
@@ -161,8 +164,9 @@ type Image struct {
 
 	root *rdEntry
 
-	mu   sync.Mutex
-	dirs map[rdDirKey]*rdDirList
+	mu       sync.Mutex
+	dirs     map[rdDirKey]*rdDirList
+	dirOwner map[int64]int64 // directory extent -> offset of its record
 }
 
 type rdDirKey struct{ off, size int64 }
@@ -186,7 +190,7 @@ func Open(r io.ReaderAt, size int64, opt *ReadOptions) (*Image, error) {
 	default:
 		return nil, fmt.Errorf("iso9660: unknown name view %d", int(opt.Names))
 	}
-	im := &Image{r: r, size: size, disp: opt.Displacement, dirs: map[rdDirKey]*rdDirList{}}
+	im := &Image{r: r, size: size, disp: opt.Displacement, dirs: map[rdDirKey]*rdDirList{}, dirOwner: map[int64]int64{}}
 	vds, err := im.readDescriptors(opt.SessionStart)
 	if err != nil {
 		return nil, err
@@ -206,7 +210,7 @@ func (im *Image) Volume() VolumeDescriptorInfo {
 	return v
 }
 
-// entry is one file of the presented tree: the exported FileInfo plus
+// rdEntry is one file of the presented tree: the exported FileInfo plus
 // where a directory's records are.
 type rdEntry struct {
 	FileInfo
@@ -233,6 +237,9 @@ func (d *rdDirList) find(name string) *rdEntry {
 
 // list returns the contents of directory e, reading them the first time.
 func (im *Image) list(e *rdEntry) (*rdDirList, error) {
+	if e.bad != nil {
+		return nil, e.bad
+	}
 	k := rdDirKey{e.dirOff, e.dirSize}
 	im.mu.Lock()
 	defer im.mu.Unlock()
@@ -247,8 +254,8 @@ func (im *Image) list(e *rdEntry) (*rdDirList, error) {
 	return d, nil
 }
 
-// rdErrLoop is returned when a path has too many symbolic links.
-var rdErrLoop = errors.New("too many levels of symbolic links")
+// errReadLinkLoop is returned when a path has too many symbolic links.
+var errReadLinkLoop = errors.New("too many levels of symbolic links")
 
 // resolve finds the entry for name (a valid fs path). Symbolic links are
 // followed in every element but the last, and in the last if follow is set.
@@ -287,7 +294,7 @@ func (im *Image) resolve(name string, follow bool) (*rdEntry, error) {
 		}
 		if child.Mode&fs.ModeSymlink != 0 && (len(todo) > 0 || follow) {
 			if links++; links > readMaxLinks {
-				return nil, rdErrLoop
+				return nil, errReadLinkLoop
 			}
 			if child.Target == "" {
 				return nil, child.linkErr()
@@ -298,7 +305,7 @@ func (im *Image) resolve(name string, follow bool) (*rdEntry, error) {
 			todo = append(strings.Split(child.Target, "/"), todo...)
 			continue
 		}
-		if child.isDir() {
+		if child.isDir() && child.bad == nil {
 			for _, a := range stack {
 				if a.dirOff == child.dirOff {
 					return nil, rdFormatErr(child.dirOff, "directory", "directory %q has the extent of its ancestor %q: a directory loop", child.Name, a.Name)
@@ -414,7 +421,7 @@ func (im *Image) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, im.pathErr("readdir", name, err)
 	}
 	if !e.isDir() {
-		return nil, im.pathErr("readdir", name, rdErrNotDir)
+		return nil, im.pathErr("readdir", name, errReadNotDir)
 	}
 	d, err := im.list(e)
 	if err != nil {
@@ -427,7 +434,7 @@ func (im *Image) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
-var rdErrNotDir = errors.New("not a directory")
+var errReadNotDir = errors.New("not a directory")
 
 // ReadFile returns the contents of the named file (fs.ReadFileFS).
 func (im *Image) ReadFile(name string) ([]byte, error) {
@@ -438,7 +445,7 @@ func (im *Image) ReadFile(name string) ([]byte, error) {
 	defer f.Close()
 	rf, ok := f.(*rdFile)
 	if !ok {
-		return nil, im.pathErr("read", name, rdErrIsDir)
+		return nil, im.pathErr("read", name, errReadIsDir)
 	}
 	b := make([]byte, rf.size())
 	if _, err := rf.ReadAt(b, 0); err != nil && err != io.EOF {
@@ -447,7 +454,7 @@ func (im *Image) ReadFile(name string) ([]byte, error) {
 	return b, nil
 }
 
-var rdErrIsDir = errors.New("is a directory")
+var errReadIsDir = errors.New("is a directory")
 
 // rdStat is the fs.FileInfo and fs.DirEntry of an entry under a name.
 type rdStat struct {

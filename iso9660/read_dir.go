@@ -7,6 +7,7 @@ package iso9660
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -189,7 +190,7 @@ func rdSystemUse(rec []byte) []byte {
 func (im *Image) setDirExtent(e *rdEntry, r rdRecord) error {
 	e.Extents = []Extent{{LBA: r.lba, EARBlocks: r.ear, Length: r.size}}
 	e.Size = int64(r.size)
-	off, err := im.blockOffset(r.lba+uint32(r.ear), r.off, "directory record")
+	off, err := im.blockOffset(int64(r.lba)+int64(r.ear), r.off, "directory record")
 	if err != nil {
 		return err
 	}
@@ -231,13 +232,17 @@ func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 		pos += n
 	}
 
+	// Continuation areas read for this directory's records, at most
+	// readMaxSUSPPerDir plus 32 bytes per byte of directory, keep the
+	// work linear in the directory's size however the areas chain.
+	budget := readMaxSUSPPerDir + 32*size
 	d := &rdDirList{}
 	for i := 0; i < len(recs); i++ {
 		r := recs[i]
 		if len(r.ident) == 1 && r.ident[0] <= 1 {
 			// "." and ".." (ECMA-119 §6.8.2.2, §9.1.11).
 			if r.ident[0] == 0 && i == 0 && r.flags&rdFlagDir != 0 {
-				if d.self, err = im.selfEntry(r); err != nil {
+				if d.self, err = im.selfEntry(r, &budget); err != nil {
 					return nil, err
 				}
 			}
@@ -253,13 +258,27 @@ func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 			}
 		}
 		i += len(parts) - 1
-		e, err := im.newEntry(parts)
+		e, err := im.newEntry(parts, &budget)
 		if err != nil {
 			return nil, err
 		}
-		if e != nil {
-			d.entries = append(d.entries, e)
+		if e == nil {
+			continue
 		}
+		if e.isDir() && e.bad == nil {
+			// A directory extent belongs to one record: more would
+			// make the tree a graph as large as the records' product.
+			if owner, ok := im.dirOwner[e.dirOff]; ok && owner != e.Record {
+				other := fmt.Sprintf("the directory recorded at byte %d", owner)
+				if owner < 0 {
+					other = "the root directory"
+				}
+				e.bad = rdFormatErr(e.Record, "directory record", "directory %q has the extent of %s: a directory recorded twice, or a loop", e.Name, other)
+			} else {
+				im.dirOwner[e.dirOff] = e.Record
+			}
+		}
+		d.entries = append(d.entries, e)
 	}
 	d.entries = rdUniqueNames(d.entries)
 	// Sorted by name, as fs.ReadDirFS requires.
@@ -309,7 +328,7 @@ func rdSanitize(name string) string {
 // for a record that is not shown: an associated file (ECMA-119 §9.1.6
 // bit 2), a directory relocated by Rock Ridge (RE, RRIP 1.12 §4.1.5.3), or
 // a name that cannot be an fs path element.
-func (im *Image) newEntry(parts []rdRecord) (*rdEntry, error) {
+func (im *Image) newEntry(parts []rdRecord, budget *int64) (*rdEntry, error) {
 	r := parts[0]
 	if r.flags&rdFlagAssoc != 0 {
 		return nil, nil
@@ -340,7 +359,7 @@ func (im *Image) newEntry(parts []rdRecord) (*rdEntry, error) {
 		}
 	}
 	if im.rr {
-		rr, err := im.rockRidge(r)
+		rr, err := im.rockRidge(r, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -351,7 +370,7 @@ func (im *Image) newEntry(parts []rdRecord) (*rdEntry, error) {
 			e.RRName = rrName
 			name = rdLatin1([]byte(rrName))
 		}
-		im.applyRR(e, rr, r)
+		im.applyRR(e, rr, r, budget)
 	}
 	if name = rdSanitize(name); name == "" {
 		return nil, nil
@@ -363,7 +382,7 @@ func (im *Image) newEntry(parts []rdRecord) (*rdEntry, error) {
 
 // selfEntry builds the entry of a directory from its "." record: its
 // extent and, with Rock Ridge, its PX and TF attributes.
-func (im *Image) selfEntry(r rdRecord) (*rdEntry, error) {
+func (im *Image) selfEntry(r rdRecord, budget *int64) (*rdEntry, error) {
 	e := &rdEntry{}
 	e.Name = "."
 	e.Record = r.off
@@ -374,12 +393,12 @@ func (im *Image) selfEntry(r rdRecord) (*rdEntry, error) {
 		e.bad = err
 	}
 	if im.rr {
-		rr, err := im.rockRidge(r)
+		rr, err := im.rockRidge(r, budget)
 		if err != nil {
 			return nil, err
 		}
 		rr.cl = nil // a "." record is never a placeholder
-		im.applyRR(e, rr, r)
+		im.applyRR(e, rr, r, budget)
 	}
 	e.setIno()
 	return e, nil

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 )
 
-// file is an open file of an Image. Besides fs.File it implements
+// rdFile is an open file of an Image. Besides fs.File it implements
 // io.ReaderAt (safe for concurrent use) and io.Seeker.
 type rdFile struct {
 	st   *rdStat
@@ -178,7 +178,7 @@ func (im *Image) extentReader(e *rdEntry) (*rdExtents, error) {
 		if x.Length == 0 {
 			continue
 		}
-		off, err := im.blockOffset(x.LBA+uint32(x.EARBlocks), e.Record, "file extent")
+		off, err := im.blockOffset(int64(x.LBA)+int64(x.EARBlocks), e.Record, "file extent")
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +254,7 @@ type rdDir struct {
 func (d *rdDir) Stat() (fs.FileInfo, error) { return d.st, nil }
 
 func (d *rdDir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.path, Err: rdErrIsDir}
+	return 0, &fs.PathError{Op: "read", Path: d.path, Err: errReadIsDir}
 }
 
 func (d *rdDir) Close() error {

@@ -20,7 +20,7 @@ import (
 // entries point to (SUSP 1.12 §5.1). The chain is bounded in length
 // (readMaxCE), in total size (readMaxSUSP) and may not visit an area twice.
 // Entries that do not parse end their area (Linux stops there too).
-func (im *Image) suspEntries(rec []byte, recOff int64, skip int) ([]suspEntry, error) {
+func (im *Image) suspEntries(rec []byte, recOff int64, skip int, budget *int64) ([]suspEntry, error) {
 	su := rdSystemUse(rec)
 	if skip >= len(su) {
 		return nil, nil
@@ -49,7 +49,7 @@ func (im *Image) suspEntries(rec []byte, recOff int64, skip int) ([]suspEntry, e
 		if hops >= readMaxCE {
 			return nil, rdFormatErr(recOff, what, "more than %d continuation areas for one record", readMaxCE)
 		}
-		base, err := im.blockOffset(block, recOff, "SUSP CE entry")
+		base, err := im.blockOffset(int64(block), recOff, "SUSP CE entry")
 		if err != nil {
 			return nil, err
 		}
@@ -63,6 +63,9 @@ func (im *Image) suspEntries(rec []byte, recOff int64, skip int) ([]suspEntry, e
 		seen[loc] = true
 		if total += int(length); length > readMaxSUSP || total > readMaxSUSP {
 			return nil, rdFormatErr(loc, what, "%d bytes of System Use for one record exceed the limit of %d", total, readMaxSUSP)
+		}
+		if *budget -= int64(length); *budget < 0 {
+			return nil, rdFormatErr(loc, what, "too many continuation areas for the size of the directory")
 		}
 		b, err := im.readAt(loc, int64(length), what)
 		if err != nil {
@@ -87,8 +90,8 @@ type rdRR struct {
 // rockRidge gathers the Rock Ridge entries of record r (RRIP 1.12 §4.1).
 // Of repeated PX, PN, TF, CL and ZF entries the first counts; NM and SL
 // entries are kept in order for reassembly.
-func (im *Image) rockRidge(r rdRecord) (*rdRR, error) {
-	entries, err := im.suspEntries(r.rec, r.off, im.rrSkip)
+func (im *Image) rockRidge(r rdRecord, budget *int64) (*rdRR, error) {
+	entries, err := im.suspEntries(r.rec, r.off, im.rrSkip, budget)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +145,9 @@ func (rr *rdRR) name() (string, bool) {
 // with a CL entry (RRIP 1.12 §4.1.5.1) becomes the directory it points to,
 // with that directory's attributes (from its "." record, as Linux takes
 // them) and the placeholder's name.
-func (im *Image) applyRR(e *rdEntry, rr *rdRR, r rdRecord) {
+func (im *Image) applyRR(e *rdEntry, rr *rdRR, r rdRecord, budget *int64) {
 	if rr.cl != nil && !e.isDir() {
-		im.relocate(e, *rr.cl, r.off)
+		im.relocate(e, *rr.cl, r.off, budget)
 		return
 	}
 	if rr.px != nil {
@@ -203,13 +206,13 @@ func (im *Image) applyRR(e *rdEntry, rr *rdRR, r rdRecord) {
 
 // relocate makes placeholder e the directory relocated to block (RRIP
 // 1.12 §4.1.5.1), reading that directory's "." record.
-func (im *Image) relocate(e *rdEntry, block uint32, at int64) {
+func (im *Image) relocate(e *rdEntry, block uint32, at int64, budget *int64) {
 	const what = "Rock Ridge CL entry"
 	e.Mode = rdDirMode
 	e.Extents, e.Size = nil, 0
 	e.Relocated = true
 	fail := func(err error) { e.bad = err }
-	loc, err := im.blockOffset(block, at, what)
+	loc, err := im.blockOffset(int64(block), at, what)
 	if err != nil {
 		fail(err)
 		return
@@ -237,7 +240,7 @@ func (im *Image) relocate(e *rdEntry, block uint32, at int64) {
 		fail(rdFormatErr(loc, "relocated directory", "the first record at block %d is not a directory's \".\" record", block))
 		return
 	}
-	self, err := im.selfEntry(r)
+	self, err := im.selfEntry(r, budget)
 	if err != nil {
 		fail(err)
 		return

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -418,7 +419,7 @@ func TestReadDamaged(t *testing.T) {
 				}
 			})
 			return img
-		}, "A/B/C", "directory loop"},
+		}, "A/B/C", "loop"},
 		{"loop to parent", func(img []byte) []byte {
 			rdEditDir(t, img, "A/B", func(rec []byte) {
 				if rdIdent(rec) == "C" {
@@ -426,7 +427,7 @@ func TestReadDamaged(t *testing.T) {
 				}
 			})
 			return img
-		}, "A/B/C/B", "directory loop"},
+		}, "A/B/C/B", "loop"},
 		{"record crosses a sector", func(img []byte) []byte {
 			done := false
 			rdEditDirAt(t, img, "A", func(rec []byte, pos int) {
@@ -588,5 +589,143 @@ func rdModuleRoot(t testing.TB) string {
 			t.Fatal("go.mod not found")
 		}
 		dir = up
+	}
+}
+
+// TestReadRecordFields checks directory record fields writers rarely set:
+// the Existence (hidden) and Associated flags (ECMA-119 §9.1.6), an
+// extended attribute record before the data (§9.1.2), and interleaving
+// (§9.1.7, §9.1.8); and the El Torito boot record.
+func TestReadRecordFields(t *testing.T) {
+	blocks := make([]byte, 4*iso9660.BlockSize)
+	for i := range blocks {
+		blocks[i] = 'A' + byte(i/iso9660.BlockSize)
+	}
+	tree := iso9660.NewTree()
+	for _, p := range []string{"HIDDEN", "ASSOC", "EAR", "INTERLV", "BOOT.IMG"} {
+		if err := tree.AddFile(p, iso9660.FileSpec{Mode: 0o644, Size: int64(len(blocks)), Open: reader(string(blocks))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := rdWrite(t, tree, &iso9660.Options{Boot: []iso9660.BootEntry{{Image: "BOOT.IMG", LoadSize: 4}}, BootCatalog: "BOOT.CAT"})
+	rdEditDir(t, img, ".", func(rec []byte) {
+		switch strings.TrimSuffix(rdIdent(rec), ".;1") {
+		case "HIDDEN":
+			rec[25] |= 1
+		case "ASSOC":
+			rec[25] |= 4
+		case "EAR":
+			rec[1] = 1 // the first block is the extended attribute record
+			rec[10], rec[17] = 0, 0
+			rec[11], rec[16] = 8, 8 // 2048 bytes of data
+		case "INTERLV":
+			rec[26], rec[27] = 1, 1 // units of 1 block, gaps of 1 block
+			rec[11], rec[16] = 16, 16
+			rec[10], rec[17] = 0, 0 // 4096 bytes
+		}
+	})
+	im := rdOpen(t, img, nil)
+	if fi := rdInfo(t, im, "HIDDEN"); !fi.Hidden {
+		t.Error("HIDDEN is not marked hidden")
+	}
+	if _, err := im.Stat("ASSOC"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the associated file is shown: %v", err)
+	}
+	for name, want := range map[string]string{
+		"EAR":     strings.Repeat("B", 2048),
+		"INTERLV": strings.Repeat("A", 2048) + strings.Repeat("C", 2048),
+		"HIDDEN":  string(blocks),
+	} {
+		if b, err := im.ReadFile(name); err != nil || string(b) != want {
+			t.Errorf("%s = %.10q... (%d bytes), %v; want %.10q... (%d bytes)", name, b, len(b), err, want, len(want))
+		}
+	}
+	if x := rdInfo(t, im, "INTERLV").Extents; len(x) != 1 || x[0].UnitSize != 1 || x[0].Gap != 1 {
+		t.Errorf("INTERLV extents %+v", x)
+	}
+	v := im.Volume()
+	cat := rdInfo(t, im, "BOOT.CAT").Extents[0].LBA
+	if !v.ElTorito || v.BootCatalog != cat {
+		t.Errorf("El Torito %v, catalog at %d; want true, %d", v.ElTorito, v.BootCatalog, cat)
+	}
+}
+
+// TestReadDevices reads device nodes and a FIFO made on the host: their
+// types, modes and PN device numbers (RRIP 1.12 §4.1.2).
+func TestReadDevices(t *testing.T) {
+	src := t.TempDir()
+	nodes := []struct {
+		name         string
+		mode         uint32
+		major, minor uint32
+		want         fs.FileMode
+	}{
+		{"null", syscall.S_IFCHR | 0o666, 1, 3, fs.ModeDevice | fs.ModeCharDevice | 0o666},
+		{"sda1", syscall.S_IFBLK | 0o660, 8, 1, fs.ModeDevice | 0o660},
+		{"big", syscall.S_IFCHR | 0o600, 300, 70000, fs.ModeDevice | fs.ModeCharDevice | 0o600},
+		{"fifo", syscall.S_IFIFO | 0o640, 0, 0, fs.ModeNamedPipe | 0o640},
+	}
+	for _, n := range nodes {
+		dev := int(n.minor&0xff | n.major<<8 | (n.minor&^0xff)<<12)
+		if err := syscall.Mknod(filepath.Join(src, n.name), n.mode, dev); err != nil {
+			t.Skipf("mknod: %v (needs root)", err)
+		}
+		if err := os.Chmod(filepath.Join(src, n.name), fs.FileMode(n.mode&0o777)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im := rdOpen(t, rdMaster(t, src, &iso9660.Options{RockRidge: iso9660.RockRidgeKeep}), nil)
+	for _, n := range nodes {
+		fi, err := im.Lstat(n.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := fi.Sys().(*iso9660.FileInfo)
+		if fi.Mode() != n.want || x.DevMajor != n.major || x.DevMinor != n.minor || fi.Size() != 0 {
+			t.Errorf("%s: mode %v, device %d,%d, size %d; want %v, %d,%d, 0", n.name, fi.Mode(), x.DevMajor, x.DevMinor, fi.Size(), n.want, n.major, n.minor)
+		}
+		if b, err := im.ReadFile(n.name); err != nil || len(b) != 0 {
+			t.Errorf("%s: ReadFile = %d bytes, %v", n.name, len(b), err)
+		}
+	}
+	if err := fstest.TestFS(im, "null", "fifo"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestReadConcurrent reads one Image from several goroutines at once
+// (directories are read and cached under a lock; zisofs blocks are kept
+// per open file; ReadAt may be called concurrently on one file).
+func TestReadConcurrent(t *testing.T) {
+	img := rdFixtureData(t, "test_read_format_iso_zisofs")
+	im := rdOpen(t, img, nil)
+	f, err := im.Open("file")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ra := f.(io.ReaderAt)
+	want, err := im.ReadFile("hardlink")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			buf := make([]byte, 5000)
+			for i := range 200 {
+				off := int64((g*7919 + i*104729) % (len(want) - len(buf)))
+				if _, err := ra.ReadAt(buf, off); err != nil || !bytes.Equal(buf, want[off:off+int64(len(buf))]) {
+					errs <- fmt.Errorf("ReadAt(%d): %v", off, err)
+					return
+				}
+			}
+			errs <- rdWalkAll(im, 1<<20)
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -55,8 +55,9 @@ type VolumeDescriptorInfo struct {
 	// (SUSP 1.12 §5.3) or an ER entry (SUSP 1.12 §5.5).
 	RockRidge bool
 	// RockRidgeVersion is RRIP110 when the ER entry identifies
-	// "RRIP_1991A" or, without one, when PX entries have the 36-byte
-	// RRIP 1.10 form; RRIP112 otherwise.
+	// "RRIP_1991A" or, without one, when the root's PX entry has the
+	// 36-byte RRIP 1.10 form; RRIP112 otherwise. It means nothing when
+	// RockRidge is false.
 	RockRidgeVersion RRVersion
 	// SUSPSkip is the SP entry's LEN_SKP (SUSP 1.12 §5.3): bytes skipped
 	// at the start of every System Use field.
@@ -124,8 +125,7 @@ func (im *Image) readDescriptors(session int64) (*rdDescriptors, error) {
 		if err != nil {
 			return nil, err
 		}
-		im.vol.Descriptors++
-		if i == 0 && string(b[9:14]) == "CDROM" {
+		if i == 0 && string(b[1:6]) != "CD001" && string(b[9:14]) == "CDROM" {
 			// High Sierra: an 8-byte block number, then type and "CDROM".
 			im.hs = true
 			im.vol.HighSierra = true
@@ -142,6 +142,7 @@ func (im *Image) readDescriptors(session int64) (*rdDescriptors, error) {
 			// that is not a descriptor ends it too (Linux stops there).
 			break
 		}
+		im.vol.Descriptors++
 		switch typ {
 		case rdVDPrimary:
 			if ds.primary == nil {
@@ -326,6 +327,7 @@ func (im *Image) chooseView(ds *rdDescriptors, want NameView) error {
 	} else {
 		im.root = prim
 	}
+	im.dirOwner[im.root.dirOff] = -1 // no record may claim the root's extent
 	// The root's attributes come from its own "." record (ECMA-119
 	// §6.8.2.2; with Rock Ridge, its PX and TF entries).
 	d, err := im.list(im.root)
@@ -396,7 +398,8 @@ func (im *Image) detectRockRidge(root *rdEntry) (bool, error) {
 			}
 		}
 	}
-	entries, err := im.suspEntries(rec, root.dirOff, max(skip, 0))
+	budget := int64(readMaxSUSPPerDir)
+	entries, err := im.suspEntries(rec, root.dirOff, max(skip, 0), &budget)
 	if err != nil {
 		if skip < 0 {
 			return false, nil // not SUSP after all
@@ -455,8 +458,8 @@ func (im *Image) readAt(off, n int64, what string) ([]byte, error) {
 
 // blockOffset converts a recorded block address to a byte offset in the
 // image, applying the displacement.
-func (im *Image) blockOffset(lba uint32, at int64, what string) (int64, error) {
-	b := int64(lba) - im.disp
+func (im *Image) blockOffset(lba int64, at int64, what string) (int64, error) {
+	b := lba - im.disp
 	if b < 0 {
 		return 0, rdFormatErr(at, what, "block %d lies before the displacement of %d blocks", lba, im.disp)
 	}
