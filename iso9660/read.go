@@ -42,7 +42,9 @@ const (
 	// with ErrNoExtension if there is no Joliet descriptor.
 	NamesJoliet
 	// NamesPlain presents the primary hierarchy's ECMA-119 identifiers
-	// (§9.1.11) with the version ";1" removed, ignoring Rock Ridge.
+	// (§9.1.11), ignoring Rock Ridge: the version ";1" and an empty
+	// extension's "." before it are removed as Linux removes them, and
+	// the case is kept (Linux's default map=normal also lowercases).
 	NamesPlain
 )
 
@@ -146,10 +148,11 @@ const (
 // fs.StatFS, fs.ReadDirFS, fs.ReadFileFS and fs.ReadLinkFS; it is safe for
 // concurrent use. Files opened from it implement io.ReaderAt and io.Seeker.
 //
-// Paths are resolved as Linux resolves them on a mounted disc: Open, Stat,
-// ReadDir and ReadFile follow symbolic links (absolute targets lead from
-// the volume's root, ".." stops at the root); Lstat and ReadLink do not
-// follow the final element.
+// Paths are resolved as on a mounted disc whose root is the root of the
+// file system (as under chroot): Open, Stat, ReadDir and ReadFile follow
+// symbolic links, absolute targets lead from the volume's root and ".."
+// stops there; Lstat and ReadLink do not follow the final element. A link
+// that leads nowhere in the volume gives fs.ErrNotExist.
 type Image struct {
 	r    io.ReaderAt
 	size int64

@@ -242,9 +242,7 @@ func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 		if len(r.ident) == 1 && r.ident[0] <= 1 {
 			// "." and ".." (ECMA-119 §6.8.2.2, §9.1.11).
 			if r.ident[0] == 0 && i == 0 && r.flags&rdFlagDir != 0 {
-				if d.self, err = im.selfEntry(r, &budget); err != nil {
-					return nil, err
-				}
+				d.self = im.selfEntry(r, &budget)
 			}
 			continue
 		}
@@ -258,10 +256,7 @@ func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 			}
 		}
 		i += len(parts) - 1
-		e, err := im.newEntry(parts, &budget)
-		if err != nil {
-			return nil, err
-		}
+		e := im.newEntry(parts, &budget)
 		if e == nil {
 			continue
 		}
@@ -328,10 +323,10 @@ func rdSanitize(name string) string {
 // for a record that is not shown: an associated file (ECMA-119 §9.1.6
 // bit 2), a directory relocated by Rock Ridge (RE, RRIP 1.12 §4.1.5.3), or
 // a name that cannot be an fs path element.
-func (im *Image) newEntry(parts []rdRecord, budget *int64) (*rdEntry, error) {
+func (im *Image) newEntry(parts []rdRecord, budget *int64) *rdEntry {
 	r := parts[0]
 	if r.flags&rdFlagAssoc != 0 {
-		return nil, nil
+		return nil
 	}
 	e := &rdEntry{}
 	e.Record = r.off
@@ -361,10 +356,12 @@ func (im *Image) newEntry(parts []rdRecord, budget *int64) (*rdEntry, error) {
 	if im.rr {
 		rr, err := im.rockRidge(r, budget)
 		if err != nil {
-			return nil, err
+			// A broken continuation chain: the file is listed under its
+			// ECMA-119 name, and opening it reports the error.
+			e.bad, rr = err, &rdRR{}
 		}
 		if rr.re {
-			return nil, nil
+			return nil
 		}
 		if rrName, ok := rr.name(); ok {
 			e.RRName = rrName
@@ -373,16 +370,16 @@ func (im *Image) newEntry(parts []rdRecord, budget *int64) (*rdEntry, error) {
 		im.applyRR(e, rr, r, budget)
 	}
 	if name = rdSanitize(name); name == "" {
-		return nil, nil
+		return nil
 	}
 	e.Name = name
 	e.setIno()
-	return e, nil
+	return e
 }
 
 // selfEntry builds the entry of a directory from its "." record: its
 // extent and, with Rock Ridge, its PX and TF attributes.
-func (im *Image) selfEntry(r rdRecord, budget *int64) (*rdEntry, error) {
+func (im *Image) selfEntry(r rdRecord, budget *int64) *rdEntry {
 	e := &rdEntry{}
 	e.Name = "."
 	e.Record = r.off
@@ -395,13 +392,13 @@ func (im *Image) selfEntry(r rdRecord, budget *int64) (*rdEntry, error) {
 	if im.rr {
 		rr, err := im.rockRidge(r, budget)
 		if err != nil {
-			return nil, err
+			e.bad, rr = err, &rdRR{}
 		}
 		rr.cl = nil // a "." record is never a placeholder
 		im.applyRR(e, rr, r, budget)
 	}
 	e.setIno()
-	return e, nil
+	return e
 }
 
 // setIno derives the hard-link identity (see FileInfo.Ino).

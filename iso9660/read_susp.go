@@ -4,10 +4,12 @@ package iso9660
 // (RRIP 1.12 §4.1) into file attributes. The entry decoders are those of
 // susp.go and rockridge.go; this file gathers entries across continuation
 // areas, bounded, and decides what to do with entries that do not decode:
-// a broken continuation chain is an error (the entries behind it, names
-// included, cannot be found), while an entry whose content does not decode
-// is ignored and the attribute falls back to what ECMA-119 records, as
-// Linux does.
+// a broken continuation chain (a loop, an area outside the image, too many
+// areas) is an error of that file, which is listed under its ECMA-119 name
+// and cannot be opened, since the entries behind the break, names
+// included, cannot be found; an entry whose content does not decode is
+// ignored and the attribute falls back to what ECMA-119 records, as Linux
+// does.
 
 import (
 	"io/fs"
@@ -240,11 +242,7 @@ func (im *Image) relocate(e *rdEntry, block uint32, at int64, budget *int64) {
 		fail(rdFormatErr(loc, "relocated directory", "the first record at block %d is not a directory's \".\" record", block))
 		return
 	}
-	self, err := im.selfEntry(r, budget)
-	if err != nil {
-		fail(err)
-		return
-	}
+	self := im.selfEntry(r, budget)
 	name, rrName, rec, iso := e.Name, e.RRName, e.Record, e.ISOName
 	e.FileInfo = self.FileInfo
 	e.Name, e.RRName, e.Record, e.ISOName, e.Relocated = name, rrName, rec, iso, true

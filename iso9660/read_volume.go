@@ -292,8 +292,8 @@ func (im *Image) chooseView(ds *rdDescriptors, want NameView) error {
 		return err
 	}
 	rrFound, err := im.detectRockRidge(prim)
-	if err != nil {
-		return err
+	if err != nil && (want == NamesAuto || want == NamesRockRidge) {
+		return err // a view without Rock Ridge can do without it
 	}
 	view := want
 	switch want {
@@ -334,7 +334,7 @@ func (im *Image) chooseView(ds *rdDescriptors, want NameView) error {
 	if err != nil {
 		return err
 	}
-	if d.self != nil && d.self.dirOff == im.root.dirOff {
+	if d.self != nil && d.self.bad == nil && d.self.dirOff == im.root.dirOff {
 		self := *d.self
 		self.Name = "."
 		im.root = &self

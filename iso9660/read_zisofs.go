@@ -25,7 +25,10 @@ import (
 	"sync"
 )
 
-// ZisofsInfo describes a zisofs-compressed file (its ZF entry).
+// ZisofsInfo describes a zisofs-compressed file: its "ZF" System Use entry
+// (the zisofs format of zisofs-tools, also written by mkisofs -z and
+// xorriso; it extends RRIP 1.12 rather than being part of it). Reading
+// such a file in the Rock Ridge view decompresses it.
 type ZisofsInfo struct {
 	Algorithm  string // "pz" (zlib)
 	BlockSize  int    // 32768, 65536 or 131072
