@@ -15,4 +15,12 @@
 // files (ECMA-119 §6.5.1); directories nested deeper than eight levels are
 // relocated with CL/PL/RE entries (RRIP §4.1.5) when Rock Ridge is on; hard
 // links share one extent and carry their link count.
+//
+// Open reads an image back as an fs.FS (with Stat, ReadDir, ReadFile,
+// ReadLink and Lstat) over an io.ReaderAt: Rock Ridge, Joliet or plain
+// names (ReadOptions.Names), multi-extent and zisofs files, hard links,
+// relocated directories shown in place, a later session (SessionStart) or
+// a session copied away from its address (Displacement). Every length read
+// from the image is bounded; damage is reported as a *FormatError naming
+// the structure and its byte offset.
 package iso9660
