@@ -8,7 +8,7 @@ import (
 
 func newIsosizeCmd() *cobra.Command {
 	var f imageFlags
-	var sectors bool
+	var sectors, asJSON bool
 	c := &cobra.Command{
 		Use:   "isosize IMAGE|DEVICE",
 		Short: "Print the size of the ISO 9660 file system in an image or on a device (like isosize)",
@@ -29,6 +29,13 @@ or shorter (truncated); "spindle identify" says which.
 			}
 			defer fh.Close()
 			v := im.Volume()
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), struct {
+					Bytes      int64  `json:"bytes"`
+					Sectors    uint32 `json:"sectors"`
+					SectorSize uint16 `json:"sector_size"`
+				}{int64(v.VolumeSpaceSize) * int64(v.LogicalBlockSize), v.VolumeSpaceSize, v.LogicalBlockSize})
+			}
 			if sectors {
 				_, err = fmt.Fprintf(c.OutOrStdout(), "sector count: %d, sector size: %d\n", v.VolumeSpaceSize, v.LogicalBlockSize)
 				return err
@@ -39,5 +46,6 @@ or shorter (truncated); "spindle identify" says which.
 	}
 	f.add(c)
 	c.Flags().BoolVarP(&sectors, "sectors", "x", false, "print sector count and sector size")
+	c.Flags().BoolVar(&asJSON, "json", false, "print bytes, sectors and sector_size as JSON")
 	return c
 }
