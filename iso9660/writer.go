@@ -239,7 +239,7 @@ func (w *Writer) prepareNodes() error {
 		for _, c := range n.children {
 			special := !c.IsDir() && !c.Mode.IsRegular() && c.Mode&fs.ModeSymlink == 0
 			if w.opt.RockRidge == NoRockRidge && (special || c.Mode&fs.ModeSymlink != 0) {
-				w.warn(&PathError{Path: c.Source(), Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", kindOf(c.Mode))})
+				w.warn(&PathError{Path: c.Source(), Err: fmt.Errorf("%s left out: only Rock Ridge can record it (use -R or -r)", FileKind(c.Mode))})
 				continue
 			}
 			kept = append(kept, c)
@@ -255,7 +255,10 @@ func (w *Writer) prepareNodes() error {
 	return visit(w.tree.root)
 }
 
-func kindOf(m fs.FileMode) string {
+// FileKind names a file's type in words ("symbolic link", "named pipe",
+// "character device", ...) for messages about files that a format or a
+// destination cannot hold.
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeSymlink != 0:
 		return "symbolic link"

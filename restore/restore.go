@@ -221,7 +221,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			continue
 		default:
 			if !opt.Devices {
-				warn(&Error{Path: "/" + j.src, Err: fmt.Errorf("%s not restored (ask for devices to create it)", kind(m))})
+				warn(&Error{Path: "/" + j.src, Err: fmt.Errorf("%s not restored (ask for devices to create it)", iso9660.FileKind(m))})
 				continue
 			}
 			if err := mknod(root, dest, j, info); err != nil {
@@ -345,20 +345,6 @@ func setTimes(root *os.Root, j job, info *iso9660.FileInfo) error {
 		return &Error{Path: "/" + j.src, Err: err}
 	}
 	return nil
-}
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	}
-	return "special file"
 }
 
 // mknod creates a device, pipe or socket node. os.Root has no Mknod, so
