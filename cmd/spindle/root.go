@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 	"github.com/spf13/pflag"
 )
 
@@ -46,8 +45,7 @@ func newManCmd() *cobra.Command {
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return outputError{err}
 			}
-			hdr := &doc.GenManHeader{Title: "SPINDLE", Section: "1", Source: "spindle " + version}
-			if err := doc.GenManTree(c.Root(), hdr, args[0]); err != nil {
+			if err := writeManTree(c.Root(), args[0]); err != nil {
 				return outputError{err}
 			}
 			return nil
