@@ -9,6 +9,12 @@ import (
 	"syscall"
 )
 
+// lseek whence values of Linux (lseek(2)); package syscall lacks them.
+const (
+	seekData = 3
+	seekHole = 4
+)
+
 // ErrChanged reports a file whose size changed while the image was made.
 var ErrChanged = errors.New("file changed size while the image was being made")
 
@@ -68,13 +74,14 @@ func (s *stream) files() error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var path []byte
 			for i := range jobs {
 				select {
 				case <-stop:
 					continue
 				default:
 				}
-				data, err := readAll(w.files[i])
+				data, err := readAll(w.files[i], &path)
 				slots[i] <- fetched{data, err}
 			}
 		}()
@@ -141,10 +148,10 @@ func (w *Writer) isBootInfo(n *Node) bool {
 }
 
 // readAll reads a whole (small) file and checks it still has the size it
-// had when the tree was listed.
-func readAll(n *Node) ([]byte, error) {
+// had when the tree was listed. path is scratch space for host paths.
+func readAll(n *Node, path *[]byte) ([]byte, error) {
 	if n.host {
-		return readHost(n)
+		return readHost(n, path)
 	}
 	r, err := n.content()
 	if err != nil {
@@ -173,34 +180,44 @@ func checkRead(n *Node, buf []byte, got int, err error) ([]byte, error) {
 
 // readHost reads a small host file with plain system calls: an os.File
 // costs an allocation and a failed registration with the network poller
-// per file, which shows when there are tens of thousands of them.
-func readHost(n *Node) ([]byte, error) {
-	path := n.Source()
-	var fd int
-	err := ignoringEINTR(func() (err error) {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		return err
-	})
+// per file, which shows when there are tens of thousands of them. The path
+// is built in *pathBuf, which the caller reuses.
+func readHost(n *Node, pathBuf *[]byte) ([]byte, error) {
+	*pathBuf = append(n.appendSource((*pathBuf)[:0]), 0)
+	p := *pathBuf
+	fd, err := openZ(atFDCWD, p, syscall.O_RDONLY|syscall.O_CLOEXEC)
 	if err != nil {
+		path := n.Source()
 		return nil, &PathError{Path: path, Err: &os.PathError{Op: "open", Path: path, Err: err}}
 	}
 	defer syscall.Close(fd)
+	// One byte more than expected, to notice a file that grew.
 	buf := getBuf(int(n.Size) + 1)
 	got := 0
-	for got < len(buf) {
+	for {
 		k, err := syscall.Read(fd, buf[got:])
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
+			path := n.Source()
 			return nil, &PathError{Path: path, Err: &os.PathError{Op: "read", Path: path, Err: err}}
 		}
 		if k == 0 {
 			return checkRead(n, buf, got, io.EOF)
 		}
 		got += k
+		if got == len(buf) {
+			return checkRead(n, buf, got, nil)
+		}
+		// A read of a regular file that returns less than was asked for
+		// has reached the end of the file (read(2)), so a file that has
+		// its listed size needs no second read to see EOF: one system
+		// call less per file.
+		if int64(got) == n.Size {
+			return checkRead(n, buf, got, io.EOF)
+		}
 	}
-	return checkRead(n, buf, got, nil)
 }
 
 // Read-ahead buffers are pooled by power-of-two size class, so writing
@@ -239,6 +256,9 @@ var streamBuf = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &
 
 // stream copies a large file in pieces.
 func (s *stream) stream(n *Node) error {
+	if n.host && s.direct != nil {
+		return s.streamRanges(n)
+	}
 	r, err := n.content()
 	if err != nil {
 		return &PathError{Path: n.Source(), Err: err}
@@ -276,7 +296,8 @@ func (s *stream) stream(n *Node) error {
 // bootFile writes a boot image with the boot information table patched in
 // (El Torito, mkisofs -boot-info-table); the source file is not changed.
 func (s *stream) bootFile(n *Node) error {
-	img, err := readAll(n)
+	var path []byte
+	img, err := readAll(n, &path)
 	if err != nil {
 		return err
 	}
@@ -284,4 +305,69 @@ func (s *stream) bootFile(n *Node) error {
 		return &PathError{Path: n.Source(), Err: err}
 	}
 	return s.write(img)
+}
+
+// streamRanges hands a large host file to the output range by range: the
+// data ranges as file copies the kernel can make without this process
+// reading them, the holes of a sparse source (lseek SEEK_DATA/SEEK_HOLE)
+// as holes. A 4 GiB disk image that is mostly holes then costs neither the
+// time to read gigabytes of zeros nor the disk space to store them.
+func (s *stream) streamRanges(n *Node) error {
+	path := n.Source()
+	f, err := os.Open(path)
+	if err != nil {
+		return &PathError{Path: path, Err: err}
+	}
+	defer f.Close()
+	if err := s.bw.Flush(); err != nil {
+		return err
+	}
+	fd := int(f.Fd())
+	for off := int64(0); off < n.Size; {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+		data, hole := off, n.Size
+		if d, err := syscall.Seek(fd, off, seekData); err == nil {
+			data = min(d, n.Size)
+			if h, err := syscall.Seek(fd, data, seekHole); err == nil {
+				hole = min(h, n.Size)
+			}
+		} else if err == syscall.ENXIO {
+			// No data after off: the rest of the file is a hole, or the
+			// file shrank; the size check below tells which.
+			data = n.Size
+		}
+		if data > off {
+			if err := s.direct.Hole(data - off); err != nil {
+				return err
+			}
+			s.advance(data - off)
+		}
+		if hole > data {
+			got, err := s.direct.CopyFile(f, data, hole-data)
+			s.advance(got)
+			if err != nil {
+				return &PathError{Path: path, Err: err}
+			}
+			if got < hole-data {
+				return &PathError{Path: path, Err: fmt.Errorf("%w: ended after %d of %d bytes", ErrChanged, data+got, n.Size)}
+			}
+		}
+		off = max(hole, data)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return &PathError{Path: path, Err: err}
+	}
+	if st.Size != n.Size {
+		return &PathError{Path: path, Err: fmt.Errorf("%w: %d bytes now, %d when listed", ErrChanged, st.Size, n.Size)}
+	}
+	return nil
+}
+
+// advance accounts for bytes that went to the output around the buffer.
+func (s *stream) advance(k int64) {
+	s.pos += k
+	s.cw.n += k
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"slices"
 	"time"
 
@@ -1068,7 +1069,9 @@ func (w *Writer) extent(r *wrec) (uint32, uint32) {
 }
 
 // WriteTo writes the image to out. It reads every file once, in order,
-// and never seeks, so out may be a pipe.
+// and never seeks, so out may be a pipe. If out is a FileRangeWriter,
+// large files are handed to it rather than copied through memory, and
+// their holes stay holes.
 //
 // WriteTo can be called once: it releases the layout as it goes, to keep
 // memory low while file data is copied.
@@ -1078,8 +1081,9 @@ func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
 	}
 	w.written = true
 	cw := &countWriter{w: out}
-	bw := bufio.NewWriterSize(cw, 256<<10)
+	bw := bufio.NewWriterSize(cw, 128<<10)
 	s := &stream{w: w, bw: bw, cw: cw, ctx: ctx}
+	s.direct, _ = out.(FileRangeWriter)
 	err := s.run()
 	if err == nil {
 		err = bw.Flush()
@@ -1102,11 +1106,25 @@ func (c *countWriter) Write(p []byte) (int, error) {
 }
 
 type stream struct {
-	w   *Writer
-	bw  *bufio.Writer
-	cw  *countWriter
-	ctx context.Context
-	pos int64 // bytes written
+	w      *Writer
+	bw     *bufio.Writer
+	cw     *countWriter
+	direct FileRangeWriter // out, when it takes file ranges
+	ctx    context.Context
+	pos    int64 // bytes written
+}
+
+// FileRangeWriter is an output that can take a range of a file without the
+// bytes passing through the writer's memory (with copy_file_range, say)
+// and can skip a run of zeros (leaving a hole in a sparse file). WriteTo
+// uses it for large host files; internal output files implement it.
+type FileRangeWriter interface {
+	io.Writer
+	// Hole appends n zero bytes.
+	Hole(n int64) error
+	// CopyFile appends n bytes of src starting at offset off and returns
+	// how many it appended.
+	CopyFile(src *os.File, off, n int64) (int64, error)
 }
 
 func (s *stream) write(b []byte) error {

@@ -114,6 +114,38 @@ func (s *SparseWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// Hole appends n zero bytes without writing them: the file gets a hole
+// there (or is extended by Close if the hole is at its end).
+func (s *SparseWriter) Hole(n int64) error {
+	if n < 0 {
+		return fmt.Errorf("fileout: negative hole of %d bytes", n)
+	}
+	s.off += n
+	return nil
+}
+
+// CopyFile appends n bytes of src, read from offset off. The copy is made
+// by the kernel where it can (copy_file_range, splice), without passing
+// through this process's memory. It returns how many bytes were copied:
+// fewer than n only with an error or when src ends early.
+func (s *SparseWriter) CopyFile(src *os.File, off, n int64) (int64, error) {
+	if s.end != s.off {
+		if _, err := s.f.Seek(s.off, io.SeekStart); err != nil {
+			return 0, err
+		}
+		s.end = s.off
+	}
+	if _, err := src.Seek(off, io.SeekStart); err != nil {
+		return 0, err
+	}
+	// ReadFrom with a LimitedReader over an *os.File is what lets the os
+	// package use copy_file_range.
+	got, err := s.f.ReadFrom(&io.LimitedReader{R: src, N: n})
+	s.off += got
+	s.end = s.off
+	return got, err
+}
+
 // Close extends the file over a trailing hole. It does not close the file.
 func (s *SparseWriter) Close() error {
 	if s.end != s.off {
