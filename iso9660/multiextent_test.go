@@ -47,8 +47,8 @@ import (
 //     it checks nothing else about multi-extent files.
 
 const (
-	meBigSize = 4<<30 + 3<<20 + 123 // just over 4 GiB: two extents
-	meChunk   = 1 << 20
+	meBigSize int64 = 4<<30 + 3<<20 + 123 // just over 4 GiB: two extents
+	meChunk         = 1 << 20
 	// maxExtentBytes is the largest extent: the largest multiple of 2048
 	// that fits the 32-bit Data Length field (ECMA-119 §9.1.4).
 	maxExtentBytes = 0xFFFFF800
@@ -238,7 +238,7 @@ func TestMultiExtent(t *testing.T) {
 				sizes[strings.Join(fs[8:], " ")] = fs[4]
 			}
 		}
-		if got := sizes["big.img"]; got != strconv.Itoa(meBigSize) {
+		if got := sizes["big.img"]; got != strconv.FormatInt(meBigSize, 10) {
 			t.Errorf("bsdtar -tv: big.img size %q, want %d\n%s", got, meBigSize, out)
 		}
 		lap("bsdtar")
@@ -255,7 +255,7 @@ func TestMultiExtent(t *testing.T) {
 			}
 		}
 		items := parse7z(t, toolOut(t, "7z", "l", "-slt", img))
-		if it, ok := items["big.img"]; !ok || it["Size"] != strconv.Itoa(meBigSize) {
+		if it, ok := items["big.img"]; !ok || it["Size"] != strconv.FormatInt(meBigSize, 10) {
 			t.Errorf("7z l: big.img is %v, want Size %d", it, meBigSize)
 		}
 		lap("7z")
@@ -488,7 +488,7 @@ func checkExtents(t testing.TB, who, tree string, recs []rawRecord, ident []byte
 			t.Errorf("%s: %s: record %d of %q has flags %#x, want %#x (Multi-Extent)", who, tree, i, ident, r.Flags, want)
 		}
 		if r.Size > maxExtentBytes {
-			t.Errorf("%s: %s: extent %d of %q is %d bytes, over %d", who, tree, i, ident, r.Size, maxExtentBytes)
+			t.Errorf("%s: %s: extent %d of %q is %d bytes, over %d", who, tree, i, ident, r.Size, int64(maxExtentBytes))
 		}
 		if !last && r.Size%2048 != 0 {
 			t.Errorf("%s: %s: extent %d of %q is %d bytes, not whole blocks", who, tree, i, ident, r.Size)

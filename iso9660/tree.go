@@ -77,23 +77,31 @@ func (n *Node) Source() string {
 	if n.src != "" || n.parent == nil {
 		return n.src
 	}
-	// Walk up to the nearest node that knows its path, then build the
-	// path in one allocation.
+	return string(n.appendSource(nil))
+}
+
+// appendSource appends the node's source path to buf: the path of the
+// nearest ancestor that knows its own, then the names below it. Readers of
+// many small files build the paths in one buffer they reuse.
+func (n *Node) appendSource(buf []byte) []byte {
+	if n.src != "" || n.parent == nil {
+		return append(buf, n.src...)
+	}
 	size := 0
 	top := n
 	for ; top.src == "" && top.parent != nil; top = top.parent {
 		size += 1 + len(top.Name)
 	}
-	b := make([]byte, len(top.src)+size)
-	copy(b, top.src)
-	end := len(b)
+	buf = append(buf, top.src...)
+	buf = slices.Grow(buf, size)[:len(buf)+size]
+	end := len(buf)
 	for p := n; p != top; p = p.parent {
 		end -= len(p.Name)
-		copy(b[end:], p.Name)
+		copy(buf[end:], p.Name)
 		end--
-		b[end] = '/'
+		buf[end] = '/'
 	}
-	return string(b)
+	return buf
 }
 
 // IsDir reports whether n is a directory.
@@ -227,18 +235,20 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 	if opt == nil {
 		opt = &HostOptions{}
 	}
-	st, err := statHost(src, opt.FollowLinks)
-	if err != nil {
+	st := new(syscall.Stat_t)
+	srcZ := cString(nil, src)
+	if err := statHost(atFDCWD, srcZ, opt.FollowLinks, st); err != nil {
 		return &PathError{Path: src, Err: err}
 	}
 	intoDir := dest == "" || strings.HasSuffix(dest, "/")
 	w := &hostWalker{t: t, opt: opt}
 	name := filepath.Base(src)
 	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
-		n, err := w.node(src, name, st)
+		n, err := w.node(hostRef{dirfd: atFDCWD, nameZ: srcZ, path: src}, name, st)
 		if err != nil {
 			return err
 		}
+		n.src = src
 		var dir *Node
 		if intoDir {
 			// The source directory's contents go into dest, which takes
@@ -276,10 +286,11 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 	if err != nil {
 		return err
 	}
-	n, err := w.node(src, name, st)
+	n, err := w.node(hostRef{dirfd: atFDCWD, nameZ: srcZ, path: src}, name, st)
 	if err != nil || n == nil {
 		return err
 	}
+	n.src = src
 	n.Name = name
 	_, err = t.place(parent, n)
 	return err
@@ -295,25 +306,21 @@ type fileID [2]uint64
 func idOf(st *syscall.Stat_t) fileID { return fileID{uint64(st.Dev), uint64(st.Ino)} }
 
 // statHost stats a host file, following a symbolic link when follow is
-// set (a dangling link is then stored as a link rather than refused). It
-// calls the kernel directly: os.Lstat's FileInfo is an allocation per file
-// that the walk does not need.
-func statHost(p string, follow bool) (*syscall.Stat_t, error) {
-	st := new(syscall.Stat_t)
+// set (a dangling link is then stored as a link rather than refused).
+// Paths are relative to dirfd (atFDCWD for the working directory), and
+// nameZ is the NUL-terminated name (see hostsys.go for why).
+func statHost(dirfd int, nameZ []byte, follow bool, st *syscall.Stat_t) error {
 	if follow {
-		err := ignoringEINTR(func() error { return syscall.Stat(p, st) })
+		err := fstatZ(dirfd, nameZ, st, 0)
 		if err == nil {
-			return st, nil
+			return nil
 		}
-		if lerr := ignoringEINTR(func() error { return syscall.Lstat(p, st) }); lerr == nil && st.Mode&syscall.S_IFMT == syscall.S_IFLNK {
-			return st, nil
+		if lerr := fstatZ(dirfd, nameZ, st, atSymlinkNofollow); lerr == nil && st.Mode&syscall.S_IFMT == syscall.S_IFLNK {
+			return nil
 		}
-		return nil, err
+		return err
 	}
-	if err := ignoringEINTR(func() error { return syscall.Lstat(p, st) }); err != nil {
-		return nil, err
-	}
-	return st, nil
+	return fstatZ(dirfd, nameZ, st, atSymlinkNofollow)
 }
 
 func ignoringEINTR(f func() error) error {
@@ -338,34 +345,61 @@ func (w *hostWalker) warn(err error) {
 	}
 }
 
-// node makes a Node from host file p. It returns nil, nil for files that
-// are skipped with a warning.
-func (w *hostWalker) node(p, name string, st *syscall.Stat_t) (*Node, error) {
+// hostRef names a host file for the walk: by a name relative to an open
+// directory for the system calls, and by its path for messages, made only
+// when one is needed.
+type hostRef struct {
+	dirfd int
+	nameZ []byte // NUL-terminated name relative to dirfd
+	path  string // the full path, if known
+	dir   string // else the directory's path, to join with the name
+}
+
+func (h hostRef) fullPath(name string) string {
+	if h.path != "" {
+		return h.path
+	}
+	return joinHost(h.dir, name)
+}
+
+// joinHost joins a directory path and a name read from that directory;
+// such a name is one component, so no cleaning (filepath.Join's cleaning
+// is a cost per file).
+func joinHost(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// node makes a Node from a host file. It does not set the node's source
+// path: the caller knows whether it is derived from the parent's.
+func (w *hostWalker) node(h hostRef, name string, st *syscall.Stat_t) (*Node, error) {
 	mode := fileMode(st.Mode)
-	mtime := time.Unix(st.Mtim.Unix())
-	n := &Node{Name: name, Mode: mode, ModTime: mtime, AccessTime: time.Unix(st.Atim.Unix()),
-		ChangeTime: time.Unix(st.Ctim.Unix()), src: p, UID: st.Uid, GID: st.Gid, Rdev: uint64(st.Rdev)}
+	n := &Node{Name: name, Mode: mode, ModTime: time.Unix(st.Mtim.Unix()), AccessTime: time.Unix(st.Atim.Unix()),
+		ChangeTime: time.Unix(st.Ctim.Unix()), UID: st.Uid, GID: st.Gid, Rdev: uint64(st.Rdev)}
 	if st.Nlink > 1 && !mode.IsDir() {
 		n.linkKey = [2]uint64{uint64(st.Dev), uint64(st.Ino)}
 	}
 	if !utf8.ValidString(n.Name) {
-		w.warn(&PathError{Path: strconv.Quote(p), Err: errors.New("name is not valid UTF-8: Rock Ridge keeps its bytes; Joliet and ISO 9660 names replace them")})
+		w.warn(&PathError{Path: strconv.Quote(h.fullPath(name)), Err: errors.New("name is not valid UTF-8: Rock Ridge keeps its bytes; Joliet and ISO 9660 names replace them")})
 	}
 	switch {
 	case mode.IsRegular():
 		n.Size = st.Size
 		n.host = true
 	case mode&fs.ModeSymlink != 0:
-		t, err := os.Readlink(p)
+		t, err := readlinkZ(h.dirfd, h.nameZ)
 		if err != nil {
-			return nil, &PathError{Path: p, Err: err}
+			p := h.fullPath(name)
+			return nil, &PathError{Path: p, Err: &os.PathError{Op: "readlink", Path: p, Err: err}}
 		}
 		if t == "" {
-			return nil, &PathError{Path: p, Err: errors.New("symbolic link with an empty target")}
+			return nil, &PathError{Path: h.fullPath(name), Err: errors.New("symbolic link with an empty target")}
 		}
 		n.Target = t
 		if w.opt.FollowLinks {
-			w.warn(&PathError{Path: p, Err: fmt.Errorf("dangling symbolic link to %q kept as a link", t)})
+			w.warn(&PathError{Path: h.fullPath(name), Err: fmt.Errorf("dangling symbolic link to %q kept as a link", t)})
 		}
 	}
 	return n, nil
@@ -410,61 +444,63 @@ type subdir struct {
 // readDir adds the entries of host directory p to dir and returns its
 // subdirectories.
 func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
-	names, err := readDirNames(p)
+	fd, names, err := readDirNames(p)
 	if err != nil {
 		return nil, &PathError{Path: p, Err: err}
 	}
+	defer syscall.Close(fd)
 	// Children of dir name their host path through dir unless dir stands
 	// for another host directory too (merged sources, graft points).
 	derive := dir.Source() == p
 	var subs []subdir
+	var st syscall.Stat_t
+	nameZ := make([]byte, 0, 256)
 	for _, name := range names {
-		// Names from the directory are single components, so joining
-		// needs no cleaning (filepath.Join's cleaning is a cost per file).
-		cp := p + "/" + name
-		if strings.HasSuffix(p, "/") {
-			cp = p + name
+		h := hostRef{dirfd: fd, dir: p}
+		if w.opt.Exclude != nil {
+			h.path = joinHost(p, name)
+			if w.opt.Exclude(h.path, name) {
+				continue
+			}
 		}
-		if w.opt.Exclude != nil && w.opt.Exclude(cp, name) {
-			continue
+		nameZ = cString(nameZ, name)
+		h.nameZ = nameZ
+		if err := statHost(fd, nameZ, w.opt.FollowLinks, &st); err != nil {
+			return nil, &PathError{Path: h.fullPath(name), Err: err}
 		}
-		st, err := statHost(cp, w.opt.FollowLinks)
-		if err != nil {
-			return nil, &PathError{Path: cp, Err: err}
-		}
-		// ReadDir's name is its own string, not a piece of the full path,
-		// so the node does not keep the whole path alive.
-		n, err := w.node(cp, name, st)
+		n, err := w.node(h, name, &st)
 		if err != nil {
 			return nil, err
+		}
+		if derive {
+			n.parent = dir // so that Source works before n is placed
+		} else {
+			n.src = h.fullPath(name)
 		}
 		placed, err := w.t.place(dir, n)
 		if err != nil {
 			return nil, err
 		}
-		if derive && placed == n {
-			n.src = ""
-		}
 		if n.IsDir() {
-			subs = append(subs, subdir{cp, placed, idOf(st)})
+			subs = append(subs, subdir{h.fullPath(name), placed, idOf(&st)})
 		}
 	}
 	return subs, nil
 }
 
-// readDirNames lists a directory's names (without "." and ".."), sorted,
-// with getdents directly: os.ReadDir makes a DirEntry per name that the
-// walk does not use (it stats every entry anyway).
-func readDirNames(p string) ([]string, error) {
+// readDirNames opens a directory and lists its names (without "." and
+// ".."), sorted, with getdents directly: os.ReadDir makes a DirEntry per
+// name that the walk does not use (it stats every entry anyway). The
+// caller closes the returned descriptor.
+func readDirNames(p string) (int, []string, error) {
 	var fd int
 	err := ignoringEINTR(func() (err error) {
 		fd, err = syscall.Open(p, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 		return err
 	})
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+		return -1, nil, &os.PathError{Op: "open", Path: p, Err: err}
 	}
-	defer syscall.Close(fd)
 	buf := direntBufs.Get().(*[]byte)
 	defer direntBufs.Put(buf)
 	var names []string
@@ -474,7 +510,8 @@ func readDirNames(p string) ([]string, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &os.PathError{Op: "readdirent", Path: p, Err: err}
+			syscall.Close(fd)
+			return -1, nil, &os.PathError{Op: "readdirent", Path: p, Err: err}
 		}
 		if n <= 0 {
 			break
@@ -482,7 +519,7 @@ func readDirNames(p string) ([]string, error) {
 		_, _, names = syscall.ParseDirent((*buf)[:n], -1, names)
 	}
 	slices.Sort(names)
-	return names, nil
+	return fd, names, nil
 }
 
 var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
