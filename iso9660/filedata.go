@@ -39,19 +39,25 @@ type fetched struct {
 func (s *stream) files() error {
 	w := s.w
 	total := w.Size()
-	slots := make([]chan fetched, len(w.files))
-	for i := range slots {
-		slots[i] = make(chan fetched, 1)
+	// Results come back through a ring of slots: the k-th file read ahead
+	// uses slot k mod prefetchFiles, and a token per file in flight keeps
+	// a slot from being reused before the writer has taken its result.
+	ring := make([]chan fetched, prefetchFiles)
+	for i := range ring {
+		ring[i] = make(chan fetched, 1)
 	}
+	tokens := make(chan struct{}, prefetchFiles)
 	// budget counts bytes in flight; a token per file bounds the count.
 	var mu sync.Mutex
 	cond := sync.NewCond(&mu)
 	budget := int64(prefetchBytes)
 	stop := make(chan struct{})
 	defer close(stop)
-	jobs := make(chan int, prefetchFiles)
+	type job struct{ file, seq int }
+	jobs := make(chan job, prefetchFiles)
 	go func() {
 		defer close(jobs)
+		seq := 0
 		for i, n := range w.files {
 			if n.Size > prefetchMax || w.isBootInfo(n) {
 				continue
@@ -63,10 +69,16 @@ func (s *stream) files() error {
 			budget -= n.Size
 			mu.Unlock()
 			select {
-			case jobs <- i:
+			case tokens <- struct{}{}:
 			case <-stop:
 				return
 			}
+			select {
+			case jobs <- job{i, seq}:
+			case <-stop:
+				return
+			}
+			seq++
 		}
 	}()
 	var wg sync.WaitGroup
@@ -75,14 +87,14 @@ func (s *stream) files() error {
 		go func() {
 			defer wg.Done()
 			var path []byte
-			for i := range jobs {
+			for j := range jobs {
 				select {
 				case <-stop:
 					continue
 				default:
 				}
-				data, err := readAll(w.files[i], &path)
-				slots[i] <- fetched{data, err}
+				data, err := readAll(w.files[j.file], &path)
+				ring[j.seq%prefetchFiles] <- fetched{data, err}
 			}
 		}()
 	}
@@ -101,7 +113,8 @@ func (s *stream) files() error {
 		cond.Broadcast()
 		mu.Unlock()
 	}
-	for i, n := range w.files {
+	seq := 0
+	for _, n := range w.files {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
@@ -115,7 +128,9 @@ func (s *stream) files() error {
 		case n.Size > prefetchMax:
 			err = s.stream(n)
 		default:
-			f := <-slots[i]
+			f := <-ring[seq%prefetchFiles]
+			<-tokens
+			seq++
 			err = f.err
 			if err == nil {
 				err = s.write(f.data)

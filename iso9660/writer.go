@@ -113,6 +113,7 @@ const maxDepth = 8
 // Writer lays an image out and writes it. The layout is computed by
 // NewWriter, so Size is known before anything is written.
 type Writer struct {
+	dirBuf []byte // scratch for encoding directories
 	opt     Options
 	tree    *Tree
 	warn    func(error)
@@ -595,14 +596,28 @@ func (w *Writer) primaryRecords(d *wdir) error {
 		kind recKind
 	}
 	var items []item
-	subOf := map[*Node]*wdir{}
-	for _, s := range d.subs {
-		subOf[s.node] = s
+	// d.subs holds the child directories in the children's order (with
+	// RR_MOVED, which is no child, somewhere among them).
+	j := 0
+	subOf := func(c *Node) *wdir {
+		for k := j; k < len(d.subs); k++ {
+			if d.subs[k].node == c {
+				j = k + 1
+				return d.subs[k]
+			}
+		}
+		for _, s := range d.subs {
+			if s.node == c {
+				return s
+			}
+		}
+		return nil
 	}
 	if d.node != nil {
+		items = make([]item, 0, len(d.node.children)+1)
 		for _, c := range d.node.children {
 			if c.IsDir() {
-				s := subOf[c]
+				s := subOf(c)
 				if s.moved {
 					items = append(items, item{c, s, recPlaceholder})
 				} else {
@@ -629,11 +644,24 @@ func (w *Writer) primaryRecords(d *wdir) error {
 		ents[i] = NameEntry{Name: it.node.Name, Dir: it.kind != recFile}
 	}
 	names := ISONames(ents, w.opt.Names)
-	d.recs = append(d.recs, &wrec{ident: []byte{0}, node: dirNode(d), dir: d, kind: recSelf, flags: 2},
-		&wrec{ident: []byte{1}, node: dirNode(d.rrParent), dir: d.parent, kind: recParent, flags: 2})
-	var recs []*wrec
+	// Records and identifiers come from one allocation each per directory,
+	// not one per file.
+	slab := make([]wrec, 0, len(items)+2)
+	newRec := func(r wrec) *wrec {
+		slab = append(slab, r)
+		return &slab[len(slab)-1]
+	}
+	idLen := 0
+	for _, n := range names {
+		idLen += len(n)
+	}
+	idBuf := make([]byte, 0, idLen)
+	d.recs = append(d.recs, newRec(wrec{ident: dotIdent, node: dirNode(d), dir: d, kind: recSelf, flags: 2}),
+		newRec(wrec{ident: dotdotIdent, node: dirNode(d.rrParent), dir: d.parent, kind: recParent, flags: 2}))
+	recs := make([]*wrec, 0, len(items))
 	for i, it := range items {
-		id := []byte(names[i])
+		idBuf = append(idBuf, names[i]...)
+		id := idBuf[len(idBuf)-len(names[i]) : len(idBuf) : len(idBuf)]
 		switch it.kind {
 		case recFile:
 			parts := 1
@@ -646,7 +674,7 @@ func (w *Writer) primaryRecords(d *wdir) error {
 				}
 			}
 			for p := range parts {
-				r := &wrec{ident: id, node: it.node, kind: recFile, part: p, parts: parts}
+				r := newRec(wrec{ident: id, node: it.node, kind: recFile, part: p, parts: parts})
 				if p < parts-1 {
 					r.flags = 0x80 // ECMA-119 §9.1.6: not the final record of the file
 				}
@@ -654,9 +682,9 @@ func (w *Writer) primaryRecords(d *wdir) error {
 			}
 		case recDir, recMoved:
 			it.sub.ident = id
-			recs = append(recs, &wrec{ident: id, node: it.node, dir: it.sub, kind: it.kind, flags: 2})
+			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: it.kind, flags: 2}))
 		case recPlaceholder:
-			recs = append(recs, &wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder})
+			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder}))
 		}
 	}
 	sortRecs(recs, false)
@@ -666,6 +694,10 @@ func (w *Writer) primaryRecords(d *wdir) error {
 }
 
 func dirNode(d *wdir) *Node { return d.node }
+
+// The identifiers of "." and ".." (ECMA-119 §6.8.2.2), shared by every
+// directory; never written to.
+var dotIdent, dotdotIdent = []byte{0}, []byte{1}
 
 // sortRecs orders records by identifier (ECMA-119 §9.3); the parts of a
 // multi-extent file keep their order.
@@ -702,14 +734,6 @@ func sortSubs(d *wdir, joliet bool) {
 	d.subs = subs
 }
 
-func ucs2Bytes(u []uint16) []byte {
-	b := make([]byte, 2*len(u))
-	for i, c := range u {
-		binary.BigEndian.PutUint16(b[2*i:], c)
-	}
-	return b
-}
-
 // pathTableOrder numbers directories as the path table lists them:
 // level by level, by parent number, then by identifier (ECMA-119 §9.4).
 func pathTableOrder(root *wdir) []*wdir {
@@ -736,15 +760,29 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 		// No ";1" on Joliet names: genisoimage and xorriso leave it out, and
 		// Windows shows the names as they are.
 		names := JolietNames(ents, JolietOptions{Long: w.opt.JolietLong, OmitVersion: true})
-		d.recs = append(d.recs, &wrec{ident: []byte{0}, node: d.node, dir: d, kind: recSelf, flags: 2},
-			&wrec{ident: []byte{1}, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2})
-		var recs []*wrec
+		slab := make([]wrec, 0, len(names)+2)
+		newRec := func(r wrec) *wrec {
+			slab = append(slab, r)
+			return &slab[len(slab)-1]
+		}
+		idLen := 0
+		for _, n := range names {
+			idLen += 2 * len(n)
+		}
+		idBuf := make([]byte, idLen)
+		d.recs = append(d.recs, newRec(wrec{ident: dotIdent, node: d.node, dir: d, kind: recSelf, flags: 2}),
+			newRec(wrec{ident: dotdotIdent, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2}))
+		recs := make([]*wrec, 0, len(names))
 		for i, c := range d.node.children {
-			id := ucs2Bytes(names[i])
+			id := idBuf[:2*len(names[i]) : 2*len(names[i])]
+			idBuf = idBuf[len(id):]
+			for k, u := range names[i] {
+				binary.BigEndian.PutUint16(id[2*k:], u)
+			}
 			if c.IsDir() {
 				sub := &wdir{node: c, ident: id, jid: names[i], parent: d, rrParent: d, depth: d.depth + 1}
 				d.subs = append(d.subs, sub)
-				recs = append(recs, &wrec{ident: id, jid: names[i], node: c, dir: sub, kind: recDir, flags: 2})
+				recs = append(recs, newRec(wrec{ident: id, jid: names[i], node: c, dir: sub, kind: recDir, flags: 2}))
 				continue
 			}
 			parts := 1
@@ -752,7 +790,7 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 				parts = int((c.Size + maxExtent - 1) / maxExtent)
 			}
 			for p := range parts {
-				r := &wrec{ident: id, jid: names[i], node: c, kind: recFile, part: p, parts: parts}
+				r := newRec(wrec{ident: id, jid: names[i], node: c, kind: recFile, part: p, parts: parts})
 				if p < parts-1 {
 					r.flags = 0x80
 				}
@@ -1323,7 +1361,14 @@ func pathTable(t *wtree, order binary.ByteOrder) []byte {
 // directory encodes the extent of directory d followed by the blocks of
 // its continuation areas.
 func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
-	b := make([]byte, d.size+d.ceBlocks*BlockSize)
+	// One buffer serves every directory in turn: the stream has copied a
+	// directory before the next is encoded.
+	n := int(d.size + d.ceBlocks*BlockSize)
+	if cap(w.dirBuf) < n {
+		w.dirBuf = make([]byte, n)
+	}
+	b := w.dirBuf[:n]
+	clear(b)
 	ceBase := d.lba + d.size/BlockSize
 	var pos int
 	for _, r := range d.recs {
