@@ -113,7 +113,7 @@ const maxDepth = 8
 // Writer lays an image out and writes it. The layout is computed by
 // NewWriter, so Size is known before anything is written.
 type Writer struct {
-	dirBuf []byte // scratch for encoding directories
+	dirBuf  []byte // scratch for encoding directories
 	opt     Options
 	tree    *Tree
 	warn    func(error)
@@ -774,7 +774,7 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 			newRec(wrec{ident: dotdotIdent, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2}))
 		recs := make([]*wrec, 0, len(names))
 		for i, c := range d.node.children {
-			id := idBuf[:2*len(names[i]) : 2*len(names[i])]
+			id := idBuf[: 2*len(names[i]) : 2*len(names[i])]
 			idBuf = idBuf[len(id):]
 			for k, u := range names[i] {
 				binary.BigEndian.PutUint16(id[2*k:], u)
