@@ -56,6 +56,13 @@ type Node struct {
 	// nlink counts the links to this data that are in the image.
 	nlink uint32
 
+	// prev holds the extents of a file carried over from an earlier
+	// session (Tree.AddPrevious): its data stays where it is. zf is its
+	// zisofs entry, when the data is compressed.
+	prev     []Extent
+	zf       *ZisofsInfo
+	previous bool // carried over from an earlier session
+
 	// layout state
 	lba    uint32 // first block of a file's data
 	serial uint32 // Rock Ridge file serial number
@@ -219,6 +226,14 @@ func (t *Tree) place(dir *Node, c *Node) (*Node, error) {
 	if old := dir.child(c.Name); old != nil {
 		if old.IsDir() && c.IsDir() {
 			return old, nil
+		}
+		if old.fromPrevious() {
+			// A later session replaces what an earlier one recorded
+			// under the same name (mkisofs -M).
+			c.parent = dir
+			i := slices.Index(dir.children, old)
+			dir.children[i] = c
+			return c, nil
 		}
 		return nil, &PathError{Path: c.Source(), Err: fmt.Errorf("%w as %s (from %s)", ErrExists, old.Path(), old.Source())}
 	}

@@ -83,6 +83,19 @@ type Options struct {
 	// that mkisofs and xorriso add so that read-ahead past the last file
 	// never hits the unreadable run-out of a TAO track.
 	NoPad bool
+	// SessionStart is the block address where the image being written will
+	// begin (mkisofs -C's second number): every address in it is offset by
+	// that much, and the output holds only the new session. Zero for a
+	// single-session image.
+	SessionStart uint32
+	// Growable lays the session out as libisofs does for image files and
+	// overwritable media that grow by appending sessions: the session's own
+	// volume descriptors record its size, and the volume's size (from
+	// block 0 to the session's end) goes into the copy that
+	// Writer.Superblock returns for block 16. Without SessionStart a
+	// growable image's first session starts at block 32, behind 64 KiB
+	// left for that copy.
+	Growable bool
 	// Now is the time recorded as the volume's creation and modification
 	// time; zero means time.Now().
 	Now time.Time
@@ -113,17 +126,18 @@ const maxDepth = 8
 // Writer lays an image out and writes it. The layout is computed by
 // NewWriter, so Size is known before anything is written.
 type Writer struct {
-	dirBuf  []byte // scratch for encoding directories
-	opt     Options
-	tree    *Tree
-	warn    func(error)
-	primary *wtree
-	joliet  *wtree
-	files   []*Node // data-bearing nodes in the order their data is written
-	boot    []bootPlan
-	catalog *Node // catalog node when it has a name, else nil
-	catLBA  uint32
-	catSize uint32
+	dirBuf     []byte // scratch for encoding directories
+	superblock bool   // encoding the descriptors for Superblock
+	opt        Options
+	tree       *Tree
+	warn       func(error)
+	primary    *wtree
+	joliet     *wtree
+	files      []*Node // data-bearing nodes in the order their data is written
+	boot       []bootPlan
+	catalog    *Node // catalog node when it has a name, else nil
+	catLBA     uint32
+	catSize    uint32
 
 	descriptors int // number of volume descriptors incl. terminator
 	dataLBA     uint32
@@ -153,6 +167,9 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	}
 	if w.opt.Now.IsZero() {
 		w.opt.Now = time.Now()
+	}
+	if w.opt.Growable && w.opt.SessionStart == 0 {
+		w.opt.SessionStart = growableFirstSession
 	}
 	v := &w.opt.Volume
 	if v.SystemID == "" {
@@ -664,9 +681,8 @@ func (w *Writer) primaryRecords(d *wdir) error {
 		id := idBuf[len(idBuf)-len(names[i]) : len(idBuf) : len(idBuf)]
 		switch it.kind {
 		case recFile:
-			parts := 1
-			if it.node.Mode.IsRegular() && it.node.Size > maxExtent {
-				parts = int((it.node.Size + maxExtent - 1) / maxExtent)
+			parts := fileParts(it.node)
+			if it.node.prev == nil && parts > 1 {
 				// Nothing is refused: the file is recorded in several
 				// extents, which ECMA-119 §10.3 allows at level 3 only.
 				if w.opt.Names.Level < 3 {
@@ -785,10 +801,7 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 				recs = append(recs, newRec(wrec{ident: id, jid: names[i], node: c, dir: sub, kind: recDir, flags: 2}))
 				continue
 			}
-			parts := 1
-			if c.Mode.IsRegular() && c.Size > maxExtent {
-				parts = int((c.Size + maxExtent - 1) / maxExtent)
-			}
+			parts := fileParts(c)
 			for p := range parts {
 				r := newRec(wrec{ident: id, jid: names[i], node: c, kind: recFile, part: p, parts: parts})
 				if p < parts-1 {
@@ -862,6 +875,9 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 	es = append(es, sl...)
 	if dev {
 		es = append(es, rrPN(devMajor(n.Rdev), devMinor(n.Rdev)))
+	}
+	if n.zf != nil && r.kind == recFile {
+		es = append(es, zisofsZF(n.zf))
 	}
 	switch r.kind {
 	case recPlaceholder:
@@ -972,7 +988,7 @@ func (w *Writer) layout() error {
 	if w.joliet != nil {
 		w.descriptors++
 	}
-	next := uint32(16 + w.descriptors)
+	next := w.opt.SessionStart + uint32(16+w.descriptors)
 	trees := []*wtree{w.primary}
 	if w.joliet != nil {
 		trees = append(trees, w.joliet)
@@ -1063,7 +1079,7 @@ func (w *Writer) layout() error {
 	for _, d := range w.primary.dirs {
 		for _, r := range d.recs {
 			n := r.node
-			if r.kind != recFile || r.part != 0 || !n.Mode.IsRegular() || n.first != nil || n == w.catalog {
+			if r.kind != recFile || r.part != 0 || !n.Mode.IsRegular() || n.first != nil || n == w.catalog || n.prev != nil {
 				continue
 			}
 			n.lba = 0
@@ -1082,7 +1098,7 @@ func (w *Writer) layout() error {
 	if !w.opt.NoPad {
 		next += padBlocks
 	}
-	w.total = next
+	w.total = next - w.opt.SessionStart
 	return nil
 }
 
@@ -1100,6 +1116,11 @@ func (w *Writer) extent(r *wrec) (uint32, uint32) {
 	}
 	if !n.Mode.IsRegular() || n.Size == 0 {
 		return 0, 0
+	}
+	if n.prev != nil {
+		// A file of an earlier session keeps its data where it is.
+		e := n.prev[r.part]
+		return e.LBA, e.Length
 	}
 	off := int64(r.part) * maxExtent
 	size := min(n.Size-off, maxExtent)
@@ -1188,7 +1209,7 @@ func (s *stream) zeros(n int64) error {
 // at checks that the stream is at block lba, an internal consistency
 // check between layout and writing.
 func (s *stream) at(lba uint32, what string) error {
-	if s.pos != int64(lba)*BlockSize {
+	if s.pos != int64(lba-s.w.opt.SessionStart)*BlockSize {
 		return fmt.Errorf("iso9660: internal error: %s at byte %d, laid out at block %d", what, s.pos, lba)
 	}
 	return nil
@@ -1199,26 +1220,10 @@ func (s *stream) run() error {
 	if err := s.zeros(16 * BlockSize); err != nil {
 		return err
 	}
-	if err := s.write(w.volumeDescriptor(w.primary, 1)); err != nil {
-		return err
-	}
-	if len(w.boot) > 0 {
-		br := eltorito.BootRecord(w.catLBA)
-		if err := s.write(br[:]); err != nil {
+	for _, d := range w.descriptorSet() {
+		if err := s.write(d); err != nil {
 			return err
 		}
-	}
-	if w.joliet != nil {
-		if err := s.write(w.volumeDescriptor(w.joliet, 2)); err != nil {
-			return err
-		}
-	}
-	term := make([]byte, BlockSize)
-	term[0] = 255
-	copy(term[1:], "CD001")
-	term[6] = 1
-	if err := s.write(term); err != nil {
-		return err
 	}
 	trees := []*wtree{w.primary}
 	if w.joliet != nil {
@@ -1272,6 +1277,24 @@ func (s *stream) run() error {
 	return nil
 }
 
+// descriptorSet encodes the volume descriptor set (ECMA-119 §8): primary,
+// El Torito boot record, Joliet supplementary, terminator.
+func (w *Writer) descriptorSet() [][]byte {
+	set := [][]byte{w.volumeDescriptor(w.primary, 1)}
+	if len(w.boot) > 0 {
+		br := eltorito.BootRecord(w.catLBA)
+		set = append(set, br[:])
+	}
+	if w.joliet != nil {
+		set = append(set, w.volumeDescriptor(w.joliet, 2))
+	}
+	term := make([]byte, BlockSize)
+	term[0] = 255
+	copy(term[1:], "CD001")
+	term[6] = 1
+	return append(set, term)
+}
+
 func (w *Writer) bootCatalog() ([]byte, error) {
 	var c eltorito.Catalog
 	for _, p := range w.boot {
@@ -1312,7 +1335,14 @@ func (w *Writer) volumeDescriptor(t *wtree, typ byte) []byte {
 	}
 	text(b[8:40], v.SystemID)
 	text(b[40:72], v.VolumeID)
-	putBoth32(b[80:], w.total)
+	// ECMA-119 §8.4.8: the volume space counts from block 0, so a later
+	// session's descriptors record where it ends; libisofs's growable
+	// sessions record their own size instead (see Options.Growable).
+	vss := w.opt.SessionStart + w.total
+	if w.opt.Growable && !w.superblock {
+		vss = w.total
+	}
+	putBoth32(b[80:], vss)
 	putBoth16(b[120:], 1)
 	putBoth16(b[124:], 1)
 	putBoth16(b[128:], BlockSize)

@@ -24,6 +24,14 @@ type infoReport struct {
 	Boot   *eltorito.Catalog            `json:"boot_catalog,omitempty"`
 	// BootError says why a boot catalog the image names could not be read.
 	BootError string `json:"boot_catalog_error,omitempty"`
+	// Sessions of a growable image (libisofs layout), oldest first.
+	Sessions []infoSession `json:"sessions,omitempty"`
+}
+
+type infoSession struct {
+	Start    uint32 `json:"start"`
+	Blocks   uint32 `json:"blocks"`
+	VolumeID string `json:"volume_id"`
 }
 
 func newInfoCmd() *cobra.Command {
@@ -35,7 +43,8 @@ func newInfoCmd() *cobra.Command {
 volume set, publisher, preparer and application identifiers, the copyright,
 abstract and bibliographic files, the four volume dates, sizes; which
 extensions it carries (Rock Ridge and its version, Joliet and its level);
-and its El Torito boot catalog entries.
+its El Torito boot catalog entries; and the sessions of an image that grew
+by appended sessions (xorriso, "spindle grow"), as "xorriso -toc" lists them.
 
 ` + exitCodesHelp,
 		Example: `  spindle info backup.iso
@@ -60,6 +69,13 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	}
 	r := infoReport{Image: name, Size: fi.Size(), Volume: im.Volume()}
 	v := &r.Volume
+	if f.session == 0 && f.displacement == 0 {
+		if ss, err := iso9660.Sessions(fh, fi.Size()); err == nil {
+			for _, s := range ss {
+				r.Sessions = append(r.Sessions, infoSession{s.Start, s.Blocks, s.VolumeID})
+			}
+		}
+	}
 	if v.ElTorito {
 		// The catalog's recorded address is relative to the disc; the
 		// session and displacement options say where that is in the file.
@@ -117,6 +133,12 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 		w.field("Joliet", "no")
 	}
 	w.field("Names shown by ls", v.Names.String())
+	if len(r.Sessions) > 0 {
+		w.field("Sessions", fmt.Sprint(len(r.Sessions)))
+		for i, s := range r.Sessions {
+			w.field(fmt.Sprintf("Session %d", i+1), fmt.Sprintf("start block %d, %d blocks, volume id %q", s.Start, s.Blocks, s.VolumeID))
+		}
+	}
 	if !v.ElTorito {
 		w.field("El Torito", "no")
 		return w.err

@@ -38,9 +38,20 @@ type masterFlags struct {
 	transTable                           bool
 	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
+	msinfo, prevImage                    string // -C LAST,NEXT and -M PREVIOUS
+	growable                             bool
+	grow                                 string // spindle grow: the image file to append to
 }
 
 func newMasterCmd() *cobra.Command {
+	c, _ := masterCommand(false)
+	return c
+}
+
+// masterCommand makes the master command and its flags; for grow (which
+// takes the same flags, less those naming the output) its texts are then
+// replaced.
+func masterCommand(grow bool) (*cobra.Command, *masterFlags) {
 	f := &masterFlags{}
 	c := &cobra.Command{
 		Use:   "master [flags] -o OUT.iso SOURCE...",
@@ -129,6 +140,11 @@ give byte-identical images.
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or warnings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "accepted for mkisofs compatibility")
 	fl.BoolVar(&f.asJSON, "json", false, "print a JSON summary on standard output (standard error with -o -)")
+	if !grow {
+		fl.StringVarP(&f.msinfo, "cdrecord-params", "C", "", "next session: `LAST,NEXT` = start of the last session and of the new one (cdrecord -msinfo); the image is the new session only")
+		fl.StringVarP(&f.prevImage, "prev-session", "M", "", "merge the tree of the last session of `IMAGE` (a file or device; with -C) into the new session")
+		fl.BoolVar(&f.growable, "growable", false, "start the session at block 32 so that \"spindle grow\" and xorriso can append sessions to the file")
+	}
 	// Options of mkisofs and xorriso -as mkisofs that change nothing here,
 	// accepted so existing command lines run: names are always UTF-8,
 	// hard links are always detected, big files are always multi-extent,
@@ -145,7 +161,7 @@ give byte-identical images.
 		return fmt.Errorf("charset %q: Spindle takes file names as bytes (UTF-8); only utf-8 is accepted", s)
 	}}, "input-charset", "accepted for mkisofs compatibility: utf-8 only")
 	_ = fl.MarkHidden("input-charset")
-	return c
+	return c, f
 }
 
 // bootBuilder collects El Torito options in command-line order, the way
@@ -393,6 +409,8 @@ type masterSummary struct {
 	Blocks  uint32  `json:"blocks"`
 	Bytes   int64   `json:"bytes"`
 	Seconds float64 `json:"seconds,omitempty"`
+	// SessionStart is the block where the session begins (-C, grow).
+	SessionStart uint32 `json:"session_start,omitempty"`
 }
 
 func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
@@ -410,7 +428,18 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	stderr := c.ErrOrStderr()
 	tree := iso9660.NewTree()
 	if !f.quiet {
-		tree.Warn = func(err error) { fmt.Fprintln(stderr, "spindle: master: warning:", err) }
+		verb := c.Name()
+		tree.Warn = func(err error) { fmt.Fprintf(stderr, "spindle: %s: warning: %v\n", verb, err) }
+	}
+	prev, err := f.previousSession(opt)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		defer prev.close()
+		if err := tree.AddPrevious(prev.img); err != nil {
+			return fmt.Errorf("%s: previous session: %w", prev.name, err)
+		}
 	}
 	if f.sample {
 		if err := addSample(tree, opt); err != nil {
@@ -421,8 +450,12 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	// The image never contains itself (a previous run's output inside the
 	// source tree), as cdrtools mkisofs does.
-	if f.output != "" && f.output != "-" {
-		if abs, err := filepath.Abs(f.output); err == nil {
+	self := f.output
+	if f.grow != "" {
+		self = f.grow
+	}
+	if self != "" && self != "-" {
+		if abs, err := filepath.Abs(self); err == nil {
 			prev := exclude
 			exclude = func(p, name string) bool {
 				if pa, err := filepath.Abs(p); err == nil && pa == abs {
@@ -457,11 +490,30 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		return err
 	}
 	stdout := c.OutOrStdout()
+	// A growable image begins with 64 KiB for the superblock copy.
+	var head []byte
+	if f.growable && f.msinfo == "" {
+		head = make([]byte, 16*iso9660.BlockSize, 32*iso9660.BlockSize)
+		head = append(head, w.Superblock()...)
+	}
+	blocks := w.Blocks() + uint32(len(head)/iso9660.BlockSize)
 	if f.printSize {
 		if f.asJSON {
-			return writeJSON(stdout, masterSummary{Blocks: w.Blocks(), Bytes: w.Size()})
+			return writeJSON(stdout, masterSummary{Blocks: blocks, Bytes: int64(blocks) * iso9660.BlockSize})
 		}
-		fmt.Fprintln(stdout, w.Blocks())
+		fmt.Fprintln(stdout, blocks)
+		return nil
+	}
+	ctx := c.Context()
+	if prev != nil && prev.grow {
+		if err := prev.appendSession(ctx, w); err != nil {
+			return err
+		}
+		prog.done()
+		if f.asJSON {
+			return writeJSON(stdout, masterSummary{Output: prev.name, Blocks: w.Blocks(), Bytes: w.Size(),
+				Seconds: time.Since(start).Seconds(), SessionStart: prev.start})
+		}
 		return nil
 	}
 	out := f.output
@@ -471,12 +523,17 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		}
 		out = "-"
 	}
-	ctx := c.Context()
 	if out == "-" {
+		if _, err := stdout.Write(head); err != nil {
+			return outputError{fmt.Errorf("master: writing to standard output: %w", err)}
+		}
 		if _, err := w.WriteTo(ctx, stdout); err != nil {
 			return outputError{fmt.Errorf("master: writing to standard output: %w", err)}
 		}
 	} else if err := writeAtomic(out, func(wr io.Writer) error {
+		if _, err := wr.Write(head); err != nil {
+			return err
+		}
 		_, err := w.WriteTo(ctx, wr)
 		return err
 	}); err != nil {
@@ -490,8 +547,8 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		if out == "-" {
 			js = stderr
 		}
-		return writeJSON(js, masterSummary{Output: out, Blocks: w.Blocks(), Bytes: w.Size(),
-			Seconds: time.Since(start).Seconds()})
+		return writeJSON(js, masterSummary{Output: out, Blocks: blocks, Bytes: int64(blocks) * iso9660.BlockSize,
+			Seconds: time.Since(start).Seconds(), SessionStart: opt.SessionStart})
 	}
 	return nil
 }

@@ -1,0 +1,257 @@
+package iso9660
+
+// Multi-session images. ECMA-119 knows one volume; multi-session discs
+// and growable image files record a new volume descriptor set for each
+// session, whose directory tree names the files of the earlier sessions
+// by their old block addresses and adds or replaces some (the mkisofs
+// -C/-M recipe; xorriso's growing of files and overwritable media).
+//
+// On a CD the drive's table of contents says where each session starts.
+// An image file or an overwritable medium has no such table, so libisofs
+// lays sessions out in a way that can be found again, and this package
+// does the same:
+//
+//   - the first session starts at block 32; blocks 0-31 (64 KiB) hold a
+//     system area and, at block 16, a copy of the newest session's volume
+//     descriptors, so that a reader starting at block 16 (the Linux kernel,
+//     any ISO 9660 reader) sees the newest tree;
+//   - each session starts on a multiple of 32 blocks and has its own
+//     descriptors at its start + 16, recording the session's size (not
+//     the volume's: that is in the copy at block 16);
+//   - the next session starts at the end of the last one rounded up to 32
+//     blocks.
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+)
+
+// growableFirstSession is where the first session of a growable image
+// starts, behind the 64 KiB whose descriptors are rewritten by each
+// later session.
+const growableFirstSession = 32
+
+// sessionAlign is the alignment of growable sessions, in blocks.
+const sessionAlign = 32
+
+// NextSessionStart returns the block where a session appended to a
+// growable image of volumeBlocks blocks begins.
+func NextSessionStart(volumeBlocks uint32) uint32 {
+	s := (uint64(volumeBlocks) + sessionAlign - 1) / sessionAlign * sessionAlign
+	if s < growableFirstSession {
+		return growableFirstSession
+	}
+	if s > 0xFFFFFFFF {
+		return 0xFFFFFFFF &^ (sessionAlign - 1)
+	}
+	return uint32(s)
+}
+
+// fromPrevious reports whether n was carried over from an earlier session.
+func (n *Node) fromPrevious() bool { return n.previous }
+
+// fileParts is the number of directory records (extents) a file needs.
+func fileParts(n *Node) int {
+	if n.prev != nil {
+		return len(n.prev)
+	}
+	if n.Mode.IsRegular() && n.Size > maxExtent {
+		return int((n.Size + maxExtent - 1) / maxExtent)
+	}
+	return 1
+}
+
+// AddPrevious adds the files of an earlier session, read from img, to the
+// tree: the next session's directories list them with their recorded
+// block addresses, so their data is not written again. Files added later
+// under the same name replace them, and directories merge (mkisofs -M).
+// img should be read with Rock Ridge names where the session has them.
+func (t *Tree) AddPrevious(img *Image) error {
+	root, err := img.Lstat(".")
+	if err != nil {
+		return err
+	}
+	copyAttrs(t.root, previousNode(root, "."))
+	return t.addPrevious(img, ".", t.root, 0)
+}
+
+// maxPreviousDepth bounds the recursion over an earlier session; the
+// reader refuses loops, this guards against absurd depth.
+const maxPreviousDepth = 1000
+
+func (t *Tree) addPrevious(img *Image, dir string, into *Node, depth int) error {
+	if depth > maxPreviousDepth {
+		return &PathError{Path: "previous session:/" + dir, Err: errors.New("directories nested too deeply")}
+	}
+	ents, err := img.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		p := path.Join(dir, e.Name())
+		fi, err := e.Info()
+		if err != nil {
+			return err
+		}
+		n := previousNode(fi, p)
+		placed, err := t.place(into, n)
+		if err != nil {
+			return err
+		}
+		if n.IsDir() {
+			if err := t.addPrevious(img, p, placed, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// previousNode makes a node that refers to a file of an earlier session.
+func previousNode(fi fs.FileInfo, p string) *Node {
+	n := &Node{Name: fi.Name(), Mode: fi.Mode(), ModTime: fi.ModTime(), previous: true,
+		src: "previous session:/" + p}
+	x, _ := fi.Sys().(*FileInfo)
+	if x == nil {
+		return n
+	}
+	n.Name = x.Name
+	n.AccessTime, n.ChangeTime = x.AccessTime, x.ChangeTime
+	n.UID, n.GID = x.UID, x.GID
+	n.Target = x.Target
+	n.Rdev = mkdev(x.DevMajor, x.DevMinor)
+	if n.Mode.IsRegular() {
+		n.Size = x.Size
+		n.prev = x.Extents
+		if len(n.prev) == 0 {
+			// An empty file: no extent, nothing to carry.
+			n.prev = nil
+			n.previous = true
+		}
+		if x.Zisofs != nil {
+			z := *x.Zisofs
+			n.zf = &z
+		}
+		if x.Nlink > 1 {
+			// Names that share an extent are hard links of one file.
+			n.linkKey = [2]uint64{^uint64(0), x.Ino}
+		}
+	}
+	return n
+}
+
+// mkdev is the inverse of devMajor and devMinor: glibc's dev_t encoding.
+func mkdev(major, minor uint32) uint64 {
+	ma, mi := uint64(major), uint64(minor)
+	return mi&0xff | (ma&0xfff)<<8 | (mi&^0xff)<<12 | (ma&^0xfff)<<32
+}
+
+// zisofsZF returns the ZF entry of a zisofs file (see read_zisofs.go).
+func zisofsZF(z *ZisofsInfo) []byte {
+	d := make([]byte, 12)
+	copy(d, "pz")
+	d[2] = 4 // header size / 4
+	for l := 15; l <= 17; l++ {
+		if 1<<l == z.BlockSize {
+			d[3] = byte(l)
+		}
+	}
+	putBoth32(d[4:], uint32(z.Size))
+	return suspBuild("ZF", d)
+}
+
+// Superblock returns the 16 blocks to write at block 16 of a growable
+// image (Options.Growable) once the session is in place: the session's
+// volume descriptors, recording the whole volume's size, so that readers
+// that start at block 16 see this session.
+func (w *Writer) Superblock() []byte {
+	b := make([]byte, 16*BlockSize)
+	w.superblock = true
+	defer func() { w.superblock = false }()
+	pos := 0
+	put := func(d []byte) { pos += copy(b[pos:], d) }
+	for _, d := range w.descriptorSet() {
+		put(d)
+	}
+	return b
+}
+
+// Session is one session of a growable image.
+type Session struct {
+	Start    uint32 // first block
+	Blocks   uint32 // size in blocks
+	VolumeID string
+}
+
+// Sessions finds the sessions of a growable image file as libisofs lays
+// them out (see the top of this file): from block 32 on, each session's
+// descriptors give its size and the next starts at the following multiple
+// of 32 blocks, up to the volume size recorded at block 16. An image
+// without that layout has one session, at block 0.
+func Sessions(r io.ReaderAt, size int64) ([]Session, error) {
+	top, err := readPVD(r, size, 16)
+	if err != nil {
+		return nil, err
+	}
+	end := top.blocks
+	var out []Session
+	for start := uint32(growableFirstSession); start < end && len(out) < 10000; {
+		d, err := readPVD(r, size, int64(start)+16)
+		if err != nil || d.blocks == 0 {
+			break
+		}
+		out = append(out, Session{Start: start, Blocks: d.blocks, VolumeID: d.volumeID})
+		next := NextSessionStart(start + d.blocks)
+		if next <= start {
+			break
+		}
+		start = next
+	}
+	if len(out) == 0 {
+		return []Session{{Start: 0, Blocks: top.blocks, VolumeID: top.volumeID}}, nil
+	}
+	return out, nil
+}
+
+type pvdInfo struct {
+	blocks   uint32
+	volumeID string
+}
+
+// readPVD reads the volume space size and identifier of the primary
+// volume descriptor in the set starting at block lba.
+func readPVD(r io.ReaderAt, size int64, lba int64) (pvdInfo, error) {
+	for i := int64(0); i < 64; i++ {
+		off := (lba + i) * BlockSize
+		if off+BlockSize > size {
+			return pvdInfo{}, &FormatError{Offset: off, Structure: "volume descriptor", Msg: "beyond the end of the image"}
+		}
+		var b [BlockSize]byte
+		if _, err := r.ReadAt(b[:], off); err != nil {
+			return pvdInfo{}, err
+		}
+		if string(b[1:6]) != "CD001" {
+			return pvdInfo{}, &FormatError{Offset: off, Structure: "volume descriptor", Msg: "no standard identifier CD001"}
+		}
+		switch b[0] {
+		case 1:
+			// ECMA-119 §8.4.8: volume space size, both-byte order.
+			return pvdInfo{blocks: binary.LittleEndian.Uint32(b[80:]), volumeID: trimA(b[40:72])}, nil
+		case 255:
+			return pvdInfo{}, &FormatError{Offset: off, Structure: "volume descriptor set", Msg: "no primary volume descriptor"}
+		}
+	}
+	return pvdInfo{}, &FormatError{Offset: lba * BlockSize, Structure: "volume descriptor set", Msg: fmt.Sprintf("no terminator in %d descriptors", 64)}
+}
+
+func trimA(b []byte) string {
+	end := len(b)
+	for end > 0 && (b[end-1] == ' ' || b[end-1] == 0) {
+		end--
+	}
+	return string(b[:end])
+}
