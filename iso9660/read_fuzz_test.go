@@ -66,6 +66,15 @@ func rdFuzzOne(t *testing.T, data []byte) {
 	// A hang is a crash: the fuzzer then keeps the input.
 	watchdog := time.AfterFunc(20*time.Second, func() { panic("FuzzOpen: input still being read after 20s") })
 	defer watchdog.Stop()
+	// Session discovery reads only descriptors; it must end, and say
+	// nothing beyond the image.
+	if ss, err := iso9660.Sessions(bytes.NewReader(data), int64(len(data))); err == nil {
+		for _, s := range ss {
+			if int64(s.Start)*iso9660.BlockSize > int64(len(data)) {
+				t.Errorf("session at block %d of a %d-byte image", s.Start, len(data))
+			}
+		}
+	}
 	views := []iso9660.NameView{iso9660.NamesAuto, iso9660.NamesPlain, iso9660.NamesJoliet}
 	for _, view := range views {
 		im, err := iso9660.Open(bytes.NewReader(data), int64(len(data)), &iso9660.ReadOptions{Names: view})
