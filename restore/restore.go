@@ -20,7 +20,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"spindle/iso9660"
 )
@@ -69,6 +71,11 @@ type job struct {
 	dst    string // path relative to the destination root
 	fi     fs.FileInfo
 	target string
+	// dir is the destination directory opened as a root, when known, and
+	// base the name in it: a file is then created with one openat rather
+	// than one per component of its path.
+	dir  *os.Root
+	base string
 }
 
 // ToDir writes the trees below the given paths of fsys (all of it for
@@ -97,28 +104,13 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 	}
 	var jobs []job
 	var total int64
+	seenIno := map[uint64]bool{}
 	for _, p := range paths {
 		p = strings.Trim(path.Clean("/"+p), "/")
 		if p == "" {
 			p = "."
 		}
-		err := fs.WalkDir(fsys, p, func(src string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return &Error{Path: "/" + src, Err: err}
-			}
-			if d.IsDir() {
-				ents, err := fs.ReadDir(fsys, src)
-				if err != nil {
-					return &Error{Path: "/" + src, Err: err}
-				}
-				if err := checkNames(src, ents); err != nil {
-					return err
-				}
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return &Error{Path: "/" + src, Err: err}
-			}
+		err := walk(fsys, p, func(src string, fi fs.FileInfo) error {
 			// The destination keeps the selected path's own name (or
 			// nothing for the root), like tar -C DIR -x PATH does.
 			dst := src
@@ -132,7 +124,14 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 				}
 			}
 			if fi.Mode().IsRegular() {
-				total += fi.Size()
+				// Hard links are written once.
+				x, _ := fi.Sys().(*iso9660.FileInfo)
+				if x == nil || x.Nlink < 2 || x.Ino == 0 || !seenIno[x.Ino] {
+					total += fi.Size()
+				}
+				if x != nil && x.Nlink > 1 && x.Ino != 0 {
+					seenIno[x.Ino] = true
+				}
 			}
 			jobs = append(jobs, j)
 			return nil
@@ -143,13 +142,28 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 	}
 
 	// Second pass: create, in walk order (parents before children).
+	// Regular files go to a pool of writers: creating many small files is
+	// system calls, which overlap on several cores and in the disk queue.
 	links := map[uint64]string{} // inode -> first destination path
 	made := map[string]bool{}    // directories known to exist
-	var dirs []job
-	var done int64
+	var dirs, later []job        // later: hard links to files being written
+	pool := newWriterPool(ctx, fsys, root, owners, total, opt.Progress, warn)
+	dirs2 := &dirRoots{m: map[string]*os.Root{}}
+	defer dirs2.close()
+	fail := func(err error) (Stats, error) {
+		perr := pool.wait()
+		st.add(pool.st)
+		if perr != nil && !errors.Is(err, context.Canceled) {
+			return st, perr
+		}
+		return st, err
+	}
 	for _, j := range jobs {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return fail(err)
+		}
+		if pool.failed() {
+			break
 		}
 		if j.dst == "" {
 			dirs = append(dirs, j)
@@ -159,7 +173,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 		// ancestors of a selected path can be missing.
 		if parent := path.Dir(j.dst); parent != "." && !made[parent] {
 			if err := root.MkdirAll(parent, 0o755); err != nil {
-				return st, &Error{Path: "/" + j.src, Err: err}
+				return fail(&Error{Path: "/" + j.src, Err: err})
 			}
 			made[parent] = true
 		}
@@ -167,7 +181,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 		if !m.IsDir() && opt.Overwrite {
 			if _, err := root.Lstat(j.dst); err == nil {
 				if err := root.Remove(j.dst); err != nil {
-					return st, &Error{Path: "/" + j.src, Err: err}
+					return fail(&Error{Path: "/" + j.src, Err: err})
 				}
 			}
 		}
@@ -175,7 +189,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 		switch {
 		case m.IsDir():
 			if err := root.Mkdir(j.dst, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-				return st, &Error{Path: "/" + j.src, Err: err}
+				return fail(&Error{Path: "/" + j.src, Err: err})
 			}
 			made[j.dst] = true
 			dirs = append(dirs, j)
@@ -183,7 +197,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			continue
 		case m&fs.ModeSymlink != 0:
 			if err := root.Symlink(j.target, j.dst); err != nil {
-				return st, &Error{Path: "/" + j.src, Err: err}
+				return fail(&Error{Path: "/" + j.src, Err: err})
 			}
 			st.Links++
 			if owners && info != nil {
@@ -195,29 +209,14 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 		case m.IsRegular():
 			if info != nil && info.Nlink > 1 && info.Ino != 0 {
 				if first, ok := links[info.Ino]; ok {
-					if err := root.Link(first, j.dst); err != nil {
-						return st, &Error{Path: "/" + j.src, Err: err}
-					}
-					st.HardLinks++
-					done += j.fi.Size()
+					j.target = first
+					later = append(later, j)
 					continue
 				}
 				links[info.Ino] = j.dst
 			}
-			n, err := copyFile(ctx, fsys, root, j, info, owners, func(k int64) {
-				if opt.Progress != nil {
-					opt.Progress(done+k, total)
-				}
-			}, warn)
-			done += n
-			st.Bytes += n
-			if err != nil {
-				return st, err
-			}
-			st.Files++
-			if err := setTimes(root, j, info); err != nil {
-				warn(err)
-			}
+			j.dir, j.base = dirs2.get(root, path.Dir(j.dst)), path.Base(j.dst)
+			pool.add(j, info)
 			continue
 		default:
 			if !opt.Devices {
@@ -225,13 +224,24 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 				continue
 			}
 			if err := mknod(root, dest, j, info); err != nil {
-				return st, err
+				return fail(err)
 			}
 			st.Special++
 		}
 		if err := setAttrs(root, j, info, owners); err != nil {
 			warn(err)
 		}
+	}
+	if err := pool.wait(); err != nil {
+		st.add(pool.st)
+		return st, err
+	}
+	st.add(pool.st)
+	for _, j := range later {
+		if err := root.Link(j.target, j.dst); err != nil {
+			return st, &Error{Path: "/" + j.src, Err: err}
+		}
+		st.HardLinks++
 	}
 	// Directories last, deepest first, so creating their entries does not
 	// change their times again and a read-only directory is filled first.
@@ -254,34 +264,39 @@ func checkNames(dir string, ents []fs.DirEntry) error {
 	seen := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		n := e.Name()
-		full := "/" + path.Join(dir, n)
+		full := func() string { return "/" + path.Join(dir, n) }
 		switch {
 		case n == "" || n == "." || n == "..":
-			return &Error{Path: full, Err: fmt.Errorf("%w: the name %q is not a file name", ErrUnsafeName, n)}
+			return &Error{Path: full(), Err: fmt.Errorf("%w: the name %q is not a file name", ErrUnsafeName, n)}
 		case strings.ContainsAny(n, "/\x00"):
 			return &Error{Path: "/" + dir, Err: fmt.Errorf("%w: the name %q contains '/' or NUL", ErrUnsafeName, n)}
 		case seen[n]:
-			return &Error{Path: full, Err: fmt.Errorf("%w: two entries named %q in one directory", ErrUnsafeName, n)}
+			return &Error{Path: full(), Err: fmt.Errorf("%w: two entries named %q in one directory", ErrUnsafeName, n)}
 		}
 		seen[n] = true
 	}
 	return nil
 }
 
-// copyFile writes one regular file and sets its owner and mode through the
-// open file (fchown/fchmod: no second path lookup).
+// copyFile writes one regular file and sets its owner, mode and times
+// through the open file (fchown, fchmod, futimes: no second path lookup).
+// buf is the caller's copy buffer.
 func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso9660.FileInfo, owners bool,
-	progress func(int64), warn func(error)) (int64, error) {
+	buf []byte, progress func(int64), warn func(error)) (int64, error) {
 	in, err := fsys.Open(j.src)
 	if err != nil {
 		return 0, &Error{Path: "/" + j.src, Err: err}
 	}
 	defer in.Close()
-	out, err := root.OpenFile(j.dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	var out *os.File
+	if j.dir != nil {
+		out, err = j.dir.OpenFile(j.base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	} else {
+		out, err = root.OpenFile(j.dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	}
 	if err != nil {
 		return 0, &Error{Path: "/" + j.src, Err: err}
 	}
-	buf := make([]byte, 256<<10)
 	var n int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -314,6 +329,11 @@ func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso96
 	if err := out.Chmod(j.fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
 		warn(&Error{Path: "/" + j.src, Err: err})
 	}
+	atime, mtime := fileTimes(j, info)
+	tv := []syscall.Timeval{syscall.NsecToTimeval(atime.UnixNano()), syscall.NsecToTimeval(mtime.UnixNano())}
+	if err := syscall.Futimes(int(out.Fd()), tv); err != nil {
+		warn(&Error{Path: "/" + j.src, Err: err})
+	}
 	if err := out.Close(); err != nil {
 		return n, &Error{Path: "/" + j.src, Err: err}
 	}
@@ -334,13 +354,19 @@ func setAttrs(root *os.Root, j job, info *iso9660.FileInfo, owners bool) error {
 	return setTimes(root, j, info)
 }
 
-// setTimes restores access and modification times.
-func setTimes(root *os.Root, j job, info *iso9660.FileInfo) error {
-	mtime := j.fi.ModTime()
-	atime := mtime
+// fileTimes returns the access and modification times to restore.
+func fileTimes(j job, info *iso9660.FileInfo) (atime, mtime time.Time) {
+	mtime = j.fi.ModTime()
+	atime = mtime
 	if info != nil && !info.AccessTime.IsZero() {
 		atime = info.AccessTime
 	}
+	return atime, mtime
+}
+
+// setTimes restores access and modification times.
+func setTimes(root *os.Root, j job, info *iso9660.FileInfo) error {
+	atime, mtime := fileTimes(j, info)
 	if err := root.Chtimes(j.dst, atime, mtime); err != nil {
 		return &Error{Path: "/" + j.src, Err: err}
 	}
@@ -388,4 +414,205 @@ func mknod(root *os.Root, dest string, j job, info *iso9660.FileInfo) error {
 func mkdev(major, minor uint32) uint64 {
 	ma, mi := uint64(major), uint64(minor)
 	return (ma&0xfff)<<8 | (ma&^0xfff)<<32 | mi&0xff | (mi&^0xff)<<12
+}
+
+// walk calls fn for p and everything below it, parents first, reading
+// each directory once and refusing unsafe names before anything below
+// the directory is visited.
+func walk(fsys fs.FS, p string, fn func(src string, fi fs.FileInfo) error) error {
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		return &Error{Path: "/" + p, Err: err}
+	}
+	if lfi, err := lstat(fsys, p); err == nil {
+		fi = lfi
+	}
+	return walkInfo(fsys, p, fi, fn)
+}
+
+func lstat(fsys fs.FS, p string) (fs.FileInfo, error) {
+	if l, ok := fsys.(interface {
+		Lstat(string) (fs.FileInfo, error)
+	}); ok {
+		return l.Lstat(p)
+	}
+	return fs.Stat(fsys, p)
+}
+
+func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, fn func(src string, fi fs.FileInfo) error) error {
+	if err := fn(p, fi); err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return nil
+	}
+	ents, err := fs.ReadDir(fsys, p)
+	if err != nil {
+		return &Error{Path: "/" + p, Err: err}
+	}
+	if err := checkNames(p, ents); err != nil {
+		return err
+	}
+	for _, e := range ents {
+		cfi, err := e.Info()
+		if err != nil {
+			return &Error{Path: "/" + path.Join(p, e.Name()), Err: err}
+		}
+		if err := walkInfo(fsys, path.Join(p, e.Name()), cfi, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Stats) add(o Stats) {
+	s.Files += o.Files
+	s.Dirs += o.Dirs
+	s.Links += o.Links
+	s.HardLinks += o.HardLinks
+	s.Special += o.Special
+	s.Bytes += o.Bytes
+}
+
+// writers is how many files are written at once.
+const writers = 4
+
+// writerPool writes regular files concurrently. The first error (by the
+// order the files were added) is kept and stops the pool.
+type writerPool struct {
+	ctx   context.Context
+	jobs  chan poolJob
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	err   error
+	errAt int
+	next  int
+	st    Stats
+	done  int64
+	stop  chan struct{}
+	once  sync.Once
+}
+
+type poolJob struct {
+	j    job
+	info *iso9660.FileInfo
+	seq  int
+}
+
+func newWriterPool(ctx context.Context, fsys fs.FS, root *os.Root, owners bool, total int64,
+	progress func(done, total int64), warn func(error)) *writerPool {
+	p := &writerPool{ctx: ctx, jobs: make(chan poolJob, 64), stop: make(chan struct{})}
+	var warnMu sync.Mutex
+	lockedWarn := func(err error) {
+		warnMu.Lock()
+		defer warnMu.Unlock()
+		warn(err)
+	}
+	jobs := p.jobs // wait clears the field
+	for range writers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			buf := make([]byte, 256<<10)
+			for pj := range jobs {
+				if p.failed() {
+					continue
+				}
+				var last int64
+				n, err := copyFile(ctx, fsys, root, pj.j, pj.info, owners, buf, func(k int64) {
+					if progress == nil {
+						return
+					}
+					p.mu.Lock()
+					p.done += k - last
+					last = k
+					d := p.done
+					// Under the lock: callers need not be safe for
+					// concurrent use.
+					progress(d, total)
+					p.mu.Unlock()
+				}, lockedWarn)
+				p.mu.Lock()
+				p.st.Bytes += n
+				if err != nil {
+					if p.err == nil || pj.seq < p.errAt {
+						p.err, p.errAt = err, pj.seq
+					}
+					p.once.Do(func() { close(p.stop) })
+				} else {
+					p.st.Files++
+				}
+				p.mu.Unlock()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *writerPool) add(j job, info *iso9660.FileInfo) {
+	p.next++
+	select {
+	case p.jobs <- poolJob{j, info, p.next}:
+	case <-p.stop:
+	case <-p.ctx.Done():
+	}
+}
+
+func (p *writerPool) failed() bool {
+	select {
+	case <-p.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// wait lets the writers finish and returns the first error. It may be
+// called more than once.
+func (p *writerPool) wait() error {
+	if p.jobs != nil {
+		close(p.jobs)
+		p.jobs = nil
+		p.wg.Wait()
+	}
+	if p.err == nil && p.ctx.Err() != nil {
+		return p.ctx.Err()
+	}
+	return p.err
+}
+
+// maxDirRoots bounds the destination directories kept open; beyond it,
+// files are created through the top root by their whole path.
+const maxDirRoots = 1024
+
+// dirRoots keeps destination directories open as roots, so each file is
+// created relative to its directory. They stay open until every file is
+// written (the writers use them), so their number is bounded.
+type dirRoots struct {
+	m map[string]*os.Root
+}
+
+func (d *dirRoots) get(root *os.Root, dir string) *os.Root {
+	if dir == "." {
+		return root
+	}
+	if r, ok := d.m[dir]; ok {
+		return r
+	}
+	if len(d.m) >= maxDirRoots {
+		return nil
+	}
+	r, err := root.OpenRoot(dir)
+	if err != nil {
+		// The file's creation through the top root reports the error.
+		return nil
+	}
+	d.m[dir] = r
+	return r
+}
+
+func (d *dirRoots) close() {
+	for _, r := range d.m {
+		r.Close()
+	}
 }
