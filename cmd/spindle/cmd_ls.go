@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,7 +145,10 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 		roots = []string{"/"}
 	}
 	var entries []lsEntry
-	out := c.OutOrStdout()
+	// Listings run to tens of thousands of lines: one buffered write per
+	// 64 KiB, lines formatted by appending rather than with fmt.
+	out := bufio.NewWriterSize(c.OutOrStdout(), 64<<10)
+	var line []byte
 	emit := func(p string, fi fs.FileInfo) {
 		e := makeEntry(p, fi)
 		if f.asJSON {
@@ -151,10 +156,12 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 			return
 		}
 		if f.long {
-			fmt.Fprintln(out, longLine(e))
+			line = appendLongLine(line[:0], &e)
 		} else {
-			fmt.Fprintln(out, e.Path)
+			line = append(line[:0], e.Path...)
 		}
+		line = append(line, '\n')
+		out.Write(line)
 	}
 	for _, r := range roots {
 		name := strings.Trim(path.Clean("/"+r), "/")
@@ -169,24 +176,8 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 			emit(name, fi)
 			continue
 		}
-		err = fs.WalkDir(im, name, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if p == name {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			emit(p, info)
-			if d.IsDir() && !f.recursive {
-				return fs.SkipDir
-			}
-			return nil
-		})
-		if err != nil {
+		if err := lsWalk(im, name, f.recursive, emit); err != nil {
+			out.Flush()
 			return fmt.Errorf("%s: %w", args[0], err)
 		}
 	}
@@ -194,7 +185,36 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 		if entries == nil {
 			entries = []lsEntry{}
 		}
-		return writeJSON(out, entries)
+		if err := writeJSON(out, entries); err != nil {
+			return err
+		}
+	}
+	return out.Flush()
+}
+
+// lsWalk lists the directory dir, and below it when recursive, in name
+// order. Names read from a directory are single components, so paths are
+// joined without cleaning.
+func lsWalk(im *iso9660.Image, dir string, recursive bool, emit func(string, fs.FileInfo)) error {
+	ents, err := im.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, d := range ents {
+		p := d.Name()
+		if dir != "." {
+			p = dir + "/" + p
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		emit(p, info)
+		if d.IsDir() && recursive {
+			if err := lsWalk(im, p, recursive, emit); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -236,19 +256,40 @@ func typeName(m fs.FileMode) string {
 	return "file"
 }
 
-// longLine formats an entry like ls -l, with the first block before the
-// path: "drwxr-xr-x   2 0 0  2048 2001-07-04 12:00 [    24] /docs".
-func longLine(e lsEntry) string {
-	lba := "[         -]"
+// appendLongLine formats an entry like ls -l, with the first block before
+// the path: "drwxr-xr-x   2     0     0         2048 2001-07-04 12:00 [        24] /docs".
+func appendLongLine(b []byte, e *lsEntry) []byte {
+	b = append(b, e.Mode...)
+	b = appendPadded(b, int64(e.Nlink), 4)
+	b = appendPadded(b, int64(e.UID), 6)
+	b = appendPadded(b, int64(e.GID), 6)
+	b = appendPadded(b, e.Size, 13)
+	b = append(b, ' ')
+	b = e.MTime.AppendFormat(b, "2006-01-02 15:04")
 	if e.LBA != nil {
-		lba = fmt.Sprintf("[%10d]", *e.LBA)
+		b = append(b, " ["...)
+		b = appendPadded(b, int64(*e.LBA), 10)
+		b = append(b, ']')
+	} else {
+		b = append(b, " [         -]"...)
 	}
-	s := fmt.Sprintf("%s %3d %5d %5d %12d %s %s %s", e.Mode, e.Nlink, e.UID, e.GID, e.Size,
-		e.MTime.Format("2006-01-02 15:04"), lba, e.Path)
+	b = append(b, ' ')
+	b = append(b, e.Path...)
 	if e.Target != "" {
-		s += " -> " + e.Target
+		b = append(b, " -> "...)
+		b = append(b, e.Target...)
 	}
-	return s
+	return b
+}
+
+// appendPadded appends n right-aligned in width columns (%*d).
+func appendPadded(b []byte, n int64, width int) []byte {
+	var tmp [20]byte
+	d := strconv.AppendInt(tmp[:0], n, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, ' ')
+	}
+	return append(b, d...)
 }
 
 // unixMode renders a mode the way ls does (fs.FileMode.String differs: it
