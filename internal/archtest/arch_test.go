@@ -17,7 +17,7 @@ import (
 // path (a third of all allocation when mastering many small files). Those
 // files parse nothing from a medium.
 var formatPkgs = []string{"spindle/cd", "spindle/disc", "spindle/iso9660", "spindle/identify",
-	"spindle/cue", "spindle/toc", "spindle/mapfile"}
+	"spindle/cue", "spindle/toc", "spindle/mapfile", "spindle/isocheck", "spindle/isomd5"}
 
 func isFormat(p string) bool {
 	for _, f := range formatPkgs {
