@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"spindle/isocheck"
+	"spindle/isomd5"
 )
 
 type verifyFlags struct {
@@ -16,6 +19,7 @@ type verifyFlags struct {
 	asJSON  bool
 	quiet   bool
 	max     int
+	noMD5   bool
 }
 
 // verifyJSON is the --json document.
@@ -23,6 +27,33 @@ type verifyJSON struct {
 	Image string `json:"image"`
 	OK    bool   `json:"ok"`
 	*isocheck.Report
+	Checksums *checksumReport `json:"checksums,omitempty"`
+}
+
+// checksumReport is what the embedded checksums say.
+type checksumReport struct {
+	// Isomd5sum is the implantisomd5 checksum; nil when there is none.
+	Isomd5sum *implantJSON `json:"isomd5sum,omitempty"`
+	// Libisofs are xorriso's session tags and file MD5s; nil without.
+	Libisofs *libisofsJSON `json:"libisofs,omitempty"`
+}
+
+type implantJSON struct {
+	Pass     bool   `json:"pass"`
+	Expected string `json:"expected"`
+	Computed string `json:"computed,omitempty"`
+	Covered  int64  `json:"covered_bytes"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+type libisofsJSON struct {
+	OK       bool     `json:"ok"`
+	Sessions int      `json:"sessions"`
+	Tags     int      `json:"tags"`
+	BadTags  []string `json:"bad_tags,omitempty"`
+	Files    int      `json:"files"`
+	BadFiles []string `json:"bad_files,omitempty"`
+	Problems []string `json:"problems,omitempty"`
 }
 
 func newVerifyCmd() *cobra.Command {
@@ -44,6 +75,13 @@ files, directory loops and depth, extents inside the volume and the file);
 files and structures whose extents overlap; the type L and M path tables
 against each other and the hierarchy; SUSP and Rock Ridge entries
 (SP, CE continuation areas and their loops, ER, NM, SL).
+
+Embedded checksums, when the image has them (--no-md5 skips this, which
+reads the whole image): the MD5 that implantisomd5 records in the primary
+volume descriptor, checked as checkisomd5 does, and the checksums of xorriso
+-md5 on / spindle master --md5: the superblock, tree and session tags of
+every session, the checksum array and the MD5 of every file. A mismatch is
+an error, like a structural one.
 
 Each problem is one line on standard output:
   error: directory /A (block 23, byte 47104): record of 60 bytes crosses a block boundary (ECMA-119 §6.8.1.1)
@@ -91,6 +129,7 @@ or holds no ISO 9660 volume.
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON (schema above)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing; the exit status tells")
 	fl.IntVar(&f.max, "max-problems", 1000, "list at most `N` problems (all are counted)")
+	fl.BoolVar(&f.noMD5, "no-md5", false, "do not check embedded MD5 checksums (isomd5sum, libisofs)")
 	return c
 }
 
@@ -124,31 +163,152 @@ func runVerify(c *cobra.Command, f *verifyFlags, name string) error {
 		opt.Progress = p.update
 	}
 	rep, err := isocheck.Check(c.Context(), fh, size, opt)
-	p.done()
 	if err != nil {
+		p.done()
 		return fmt.Errorf("verify %s: %w", name, err)
 	}
+	var sums *checksumReport
+	if !f.noMD5 {
+		if sums, err = checkChecksums(c.Context(), fh, size, uint32(f.session), p); err != nil {
+			p.done()
+			return fmt.Errorf("verify %s: %w", name, err)
+		}
+	}
+	p.done()
+	bad := sums.failures()
 	out := c.OutOrStdout()
 	switch {
 	case f.quiet:
 	case f.asJSON:
-		if err := writeJSON(out, verifyJSON{Image: name, OK: rep.OK(), Report: rep}); err != nil {
+		if err := writeJSON(out, verifyJSON{Image: name, OK: rep.OK() && len(bad) == 0, Report: rep, Checksums: sums}); err != nil {
 			return outputError{err}
 		}
 	default:
-		if err := writeVerifyText(out, rep); err != nil {
+		if err := writeChecksumText(out, sums); err != nil {
+			return outputError{err}
+		}
+		if err := writeVerifyText(out, rep, len(bad)); err != nil {
 			return outputError{err}
 		}
 	}
-	if !rep.OK() {
-		return problemsFound{fmt.Sprintf("verify %s: %s", name, plural(rep.Errors, "error"))}
+	if !rep.OK() || len(bad) > 0 {
+		return problemsFound{fmt.Sprintf("verify %s: %s", name, plural(rep.Errors+len(bad), "error"))}
+	}
+	return nil
+}
+
+// checkChecksums verifies the embedded MD5s the image has. The whole image
+// is read, once per kind of checksum present.
+func checkChecksums(ctx context.Context, r io.ReaderAt, size int64, session uint32, p *progress) (*checksumReport, error) {
+	var out checksumReport
+	var prog func(done, total int64)
+	if p != nil {
+		prog = p.update
+	}
+	if session == 0 {
+		im, err := isomd5.CheckImplanted(ctx, r, size, prog)
+		if err != nil {
+			return nil, err
+		}
+		if im.Found {
+			out.Isomd5sum = &implantJSON{Pass: im.Pass, Expected: im.Expected, Computed: im.Computed, Covered: im.Covered, Problem: im.Problem}
+			if !im.Pass && im.Problem == "" {
+				for _, fr := range im.Fragments {
+					if !fr.OK {
+						out.Isomd5sum.Problem = fmt.Sprintf("fragment %d (bytes up to %d) does not match", fr.Slot, fr.End)
+						break
+					}
+				}
+				if out.Isomd5sum.Problem == "" {
+					out.Isomd5sum.Problem = "the MD5 of the image does not match"
+				}
+			}
+		}
+	}
+	lr, err := isomd5.CheckLibisofs(ctx, r, size, session)
+	if err != nil {
+		return nil, err
+	}
+	if lr.Found {
+		j := &libisofsJSON{OK: lr.OK, Sessions: len(lr.Sessions), Files: len(lr.Files), Problems: lr.Problems}
+		for _, s := range lr.Sessions {
+			j.Tags += len(s.Tags)
+			for _, t := range s.Tags {
+				if !t.OK {
+					j.BadTags = append(j.BadTags, fmt.Sprintf("%s tag at block %d: %s", t.Tag.Kind, t.Block, t.Problem))
+				}
+			}
+			if s.Problem != "" {
+				j.Problems = append(j.Problems, fmt.Sprintf("session at block %d: %s", s.Start, s.Problem))
+			}
+		}
+		for _, f := range lr.Files {
+			if !f.OK {
+				msg := f.Problem
+				if msg == "" {
+					msg = "MD5 does not match"
+				}
+				j.BadFiles = append(j.BadFiles, "/"+strings.TrimPrefix(f.Path, "/")+": "+msg)
+			}
+		}
+		out.Libisofs = j
+	}
+	if out.Isomd5sum == nil && out.Libisofs == nil {
+		return nil, nil
+	}
+	return &out, nil
+}
+
+// failures lists the checksum mismatches, one line each.
+func (c *checksumReport) failures() []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	if c.Isomd5sum != nil && !c.Isomd5sum.Pass {
+		out = append(out, "isomd5sum: "+c.Isomd5sum.Problem)
+	}
+	if l := c.Libisofs; l != nil {
+		for _, s := range l.BadTags {
+			out = append(out, "libisofs: "+s)
+		}
+		for _, s := range l.BadFiles {
+			out = append(out, "libisofs: file "+s)
+		}
+		for _, s := range l.Problems {
+			out = append(out, "libisofs: "+s)
+		}
+		if !l.OK && len(out) == 0 {
+			out = append(out, "libisofs: checksums do not match")
+		}
+	}
+	return out
+}
+
+// writeChecksumText prints what the embedded checksums say.
+func writeChecksumText(w io.Writer, c *checksumReport) error {
+	if c == nil {
+		return nil
+	}
+	if m := c.Isomd5sum; m != nil {
+		if m.Pass {
+			fmt.Fprintf(w, "isomd5sum: MD5 %s of %d bytes matches\n", m.Expected, m.Covered)
+		}
+	}
+	if l := c.Libisofs; l != nil && l.OK {
+		fmt.Fprintf(w, "libisofs checksums: %d tags in %s, %s match\n", l.Tags, plural(l.Sessions, "session"), plural(l.Files, "file"))
+	}
+	for _, f := range c.failures() {
+		if _, err := fmt.Fprintf(w, "error: checksum: %s\n", f); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // writeVerifyText prints one line per problem, a note on padding, and the
 // summary.
-func writeVerifyText(w io.Writer, r *isocheck.Report) error {
+func writeVerifyText(w io.Writer, r *isocheck.Report, checksumErrors int) error {
 	for _, p := range r.Problems {
 		if _, err := fmt.Fprintln(w, p.String()); err != nil {
 			return err
@@ -161,13 +321,14 @@ func writeVerifyText(w io.Writer, r *isocheck.Report) error {
 		fmt.Fprintf(w, "note: %d bytes after the end of the volume (padding; not a problem)\n", r.PaddingBytes)
 	}
 	var err error
+	errs := r.Errors + checksumErrors
 	switch {
-	case r.Errors == 0 && r.Warnings == 0:
+	case errs == 0 && r.Warnings == 0:
 		_, err = fmt.Fprintln(w, "No errors found")
-	case r.Errors == 0:
+	case errs == 0:
 		_, err = fmt.Fprintf(w, "No errors found, %s\n", plural(r.Warnings, "warning"))
 	default:
-		_, err = fmt.Fprintf(w, "%s, %s\n", plural(r.Errors, "error"), plural(r.Warnings, "warning"))
+		_, err = fmt.Fprintf(w, "%s, %s\n", plural(errs, "error"), plural(r.Warnings, "warning"))
 	}
 	return err
 }
