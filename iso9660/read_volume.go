@@ -75,9 +75,21 @@ type VolumeDescriptorInfo struct {
 	// Descriptors counts the volume descriptors read, terminator included
 	// (§8.1).
 	Descriptors int
+	// Set lists the volume descriptors in the order recorded (§8.1).
+	Set []DescriptorEntry
 
 	// Names is the name space the Image presents (never NamesAuto).
 	Names NameView
+}
+
+// DescriptorEntry is one volume descriptor of the set (ECMA-119 §8.1).
+type DescriptorEntry struct {
+	Block   uint32 // where it is recorded
+	Type    byte   // §8.1.1: 0 boot record, 1 primary, 2 supplementary, 3 partition, 255 terminator
+	Version byte   // §8.1.3 (2 for an ISO 9660:1999 enhanced descriptor)
+	// Kind names it: "boot record (El Torito)", "primary", "supplementary
+	// (Joliet level 3)", "enhanced", "partition", "terminator", ...
+	Kind string
 }
 
 // ExtensionInfo is one ER entry (SUSP 1.12 §5.5): the identifier,
@@ -143,6 +155,7 @@ func (im *Image) readDescriptors(session int64) (*rdDescriptors, error) {
 			break
 		}
 		im.vol.Descriptors++
+		im.vol.Set = append(im.vol.Set, DescriptorEntry{Block: uint32(off / BlockSize), Type: typ, Version: b[6], Kind: rdDescriptorKind(typ, b, im.hs)})
 		switch typ {
 		case rdVDPrimary:
 			if ds.primary == nil {
@@ -175,6 +188,38 @@ func (im *Image) readDescriptors(session int64) (*rdDescriptors, error) {
 		return nil, err
 	}
 	return &ds, nil
+}
+
+// rdDescriptorKind names a volume descriptor for listings.
+func rdDescriptorKind(typ byte, b []byte, hs bool) string {
+	switch typ {
+	case rdVDBoot:
+		if !hs {
+			if _, err := eltorito.ParseBootRecord(b); err == nil {
+				return "boot record (El Torito)"
+			}
+			return fmt.Sprintf("boot record (%q)", strings.TrimRight(string(b[7:39]), " \x00"))
+		}
+		return "boot record"
+	case rdVDPrimary:
+		return "primary"
+	case rdVDSupplementary:
+		if hs {
+			return "secondary"
+		}
+		if b[6] == 2 {
+			return "enhanced (ISO 9660:1999)"
+		}
+		if lvl := rdJolietLevel(b); lvl > 0 {
+			return fmt.Sprintf("supplementary (Joliet level %d)", lvl)
+		}
+		return "supplementary"
+	case rdVDPartition:
+		return "partition"
+	case rdVDTerminator:
+		return "terminator"
+	}
+	return fmt.Sprintf("type %d", typ)
 }
 
 // rdForeign says what a block that is not an ECMA-119 descriptor

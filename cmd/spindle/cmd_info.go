@@ -39,7 +39,9 @@ func newInfoCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "info IMAGE",
 		Short: "Show an ISO 9660 image's volume descriptors, extensions and boot entries (like isoinfo -d)",
-		Long: `Show what an ISO 9660 image's volume descriptors record: system, volume,
+		Long: `Show what an ISO 9660 image's volume descriptors record: the descriptor
+set (primary, boot record, supplementary and Joliet, enhanced, partition,
+terminator, each with its block), system, volume,
 volume set, publisher, preparer and application identifiers, the copyright,
 abstract and bibliographic files, the four volume dates, sizes; which
 extensions it carries (Rock Ridge and its version, Joliet and its level);
@@ -119,6 +121,9 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	w.field("Logical block size", fmt.Sprint(v.LogicalBlockSize))
 	w.field("Volume size", fmt.Sprintf("%d blocks (%d bytes)", v.VolumeSpaceSize, int64(v.VolumeSpaceSize)*int64(v.LogicalBlockSize)))
 	w.field("Path table size", fmt.Sprintf("%d bytes", v.PathTableSize))
+	for _, d := range v.Set {
+		w.field(fmt.Sprintf("Descriptor at block %d", d.Block), d.Kind)
+	}
 	if v.RockRidge {
 		w.field("Rock Ridge", fmt.Sprintf("yes (RRIP %s)", rrVersion(v.RockRidgeVersion)))
 	} else {
