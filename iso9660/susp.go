@@ -44,6 +44,9 @@ type suspEntry struct {
 	Sig     string
 	Version byte
 	Data    []byte
+	// raw is the whole entry as recorded, when it was parsed: encode then
+	// returns it rather than a copy.
+	raw []byte
 }
 
 // encode returns the entry's on-disc bytes (SUSP 1.12 §4), as the builders in
@@ -51,6 +54,9 @@ type suspEntry struct {
 // entries (decodeSL, decodeNM, ...) can be fed from parseSUSP's output.
 // It panics if the signature is not two bytes or the data is too long.
 func (e suspEntry) encode() []byte {
+	if e.raw != nil {
+		return e.raw
+	}
 	if len(e.Sig) != 2 {
 		panic(fmt.Sprintf("iso9660: SUSP signature %q is not two bytes", e.Sig))
 	}
@@ -170,13 +176,16 @@ func suspERFor(id, desc, src string, extVersion byte) ([]byte, error) {
 // below 4 or runs past the end of area is an error naming its offset. The
 // work done is bounded by len(area); Data slices alias area.
 func parseSUSP(area []byte) ([]suspEntry, error) {
+	if len(area) < suspHeaderLen {
+		return nil, nil
+	}
 	var out []suspEntry
 	off := 0
 	for len(area)-off >= suspHeaderLen {
 		if area[off] == 0 && area[off+1] == 0 {
 			break // padding
 		}
-		sig := string(area[off : off+2])
+		sig := suspSig(area[off], area[off+1])
 		n := int(area[off+2])
 		if n < suspHeaderLen {
 			return out, fmt.Errorf("iso9660: SUSP entry %q at offset %d: length %d is below %d", sig, off, n, suspHeaderLen)
@@ -187,7 +196,7 @@ func parseSUSP(area []byte) ([]suspEntry, error) {
 		if sig == "ST" {
 			break
 		}
-		out = append(out, suspEntry{Sig: sig, Version: area[off+3], Data: area[off+4 : off+n : off+n]})
+		out = append(out, suspEntry{Sig: sig, Version: area[off+3], Data: area[off+4 : off+n : off+n], raw: area[off : off+n : off+n]})
 		off += n
 	}
 	return out, nil
@@ -371,4 +380,17 @@ func patchCE(area []byte, block, offset, length uint32) {
 		panic("iso9660: patchCE: area does not end with a CE entry")
 	}
 	copy(ce, suspCE(block, offset, length))
+}
+
+// suspSig returns a signature as a string without allocating for the
+// signatures of SUSP and RRIP (and zisofs and AAIP), which are read once
+// per directory record.
+func suspSig(a, b byte) string {
+	const known = "SPSTCEPDERESPXPNSLNMCLPLRETFSFRRZFALNM"
+	for i := 0; i+1 < len(known); i += 2 {
+		if known[i] == a && known[i+1] == b {
+			return known[i : i+2]
+		}
+	}
+	return string([]byte{a, b})
 }
