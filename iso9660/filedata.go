@@ -1,6 +1,7 @@
 package iso9660
 
 import (
+	"crypto/md5"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,7 @@ const (
 type fetched struct {
 	data []byte
 	err  error
+	sum  [16]byte // MD5 of data, when the file is checksummed
 }
 
 // files writes the data of every file, each padded to a whole block.
@@ -93,8 +95,15 @@ func (s *stream) files() error {
 					continue
 				default:
 				}
-				data, err := readAll(w.files[j.file], &path)
-				ring[j.seq%prefetchFiles] <- fetched{data, err}
+				n := w.files[j.file]
+				data, err := readAll(n, &path)
+				f := fetched{data: data, err: err}
+				if err == nil && w.wantsSum(n) {
+					// The worker that read the file hashes it, in
+					// parallel with the others.
+					f.sum = md5.Sum(data)
+				}
+				ring[j.seq%prefetchFiles] <- f
 			}
 		}()
 	}
@@ -135,6 +144,9 @@ func (s *stream) files() error {
 			if err == nil {
 				err = s.write(f.data)
 				putBuf(f.data)
+			}
+			if err == nil && w.md5 != nil {
+				err = w.setSum(n, f.sum)
 			}
 			release(n.Size)
 		}
@@ -282,6 +294,8 @@ func (s *stream) stream(n *Node) error {
 	bp := streamBuf.Get().(*[]byte)
 	defer streamBuf.Put(bp)
 	buf := *bp
+	fh := s.newFileHasher(n)
+	defer fh.close()
 	left := n.Size
 	for left > 0 {
 		if err := s.ctx.Err(); err != nil {
@@ -289,7 +303,7 @@ func (s *stream) stream(n *Node) error {
 		}
 		k, err := io.ReadFull(r, buf[:min(int64(len(buf)), left)])
 		if k > 0 {
-			if werr := s.write(buf[:k]); werr != nil {
+			if werr := fh.write(s, buf[:k]); werr != nil {
 				return werr
 			}
 			left -= int64(k)
@@ -305,7 +319,7 @@ func (s *stream) stream(n *Node) error {
 	if k, _ := r.Read(one[:]); k > 0 {
 		return &PathError{Path: n.Source(), Err: fmt.Errorf("%w: more than %d bytes", ErrChanged, n.Size)}
 	}
-	return nil
+	return fh.finish(s.w, n)
 }
 
 // bootFile writes a boot image with the boot information table patched in
@@ -318,6 +332,12 @@ func (s *stream) bootFile(n *Node) error {
 	}
 	if err := patchBootInfo(img, n.lba); err != nil {
 		return &PathError{Path: n.Source(), Err: err}
+	}
+	if s.w.wantsSum(n) {
+		// The checksum is of the data as recorded, table included.
+		if err := s.w.setSum(n, md5.Sum(img)); err != nil {
+			return err
+		}
 	}
 	return s.write(img)
 }

@@ -28,6 +28,8 @@ import (
 	"io"
 	"io/fs"
 	"path"
+
+	"spindle/isomd5"
 )
 
 // growableFirstSession is where the first session of a growable image
@@ -98,6 +100,9 @@ func (t *Tree) addPrevious(img *Image, dir string, into *Node, depth int) error 
 			return err
 		}
 		n := previousNode(fi, p)
+		if n.prev != nil {
+			n.open = previousData(img, n.prev)
+		}
 		placed, err := t.place(into, n)
 		if err != nil {
 			return err
@@ -144,6 +149,23 @@ func previousNode(fi fs.FileInfo, p string) *Node {
 	return n
 }
 
+// previousData returns an opener for the data of a file of an earlier
+// session as recorded, extent after extent (for the checksums of
+// Options.MD5, which cover the data as stored).
+func previousData(img *Image, extents []Extent) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		rs := make([]io.Reader, 0, len(extents))
+		for _, e := range extents {
+			off, err := img.blockOffset(int64(e.LBA)+int64(e.EARBlocks), 0, "file data")
+			if err != nil {
+				return nil, err
+			}
+			rs = append(rs, io.NewSectionReader(img.r, off, int64(e.Length)))
+		}
+		return io.NopCloser(io.MultiReader(rs...)), nil
+	}
+}
+
 // mkdev is the inverse of devMajor and devMinor: glibc's dev_t encoding.
 func mkdev(major, minor uint32) uint64 {
 	ma, mi := uint64(major), uint64(minor)
@@ -168,7 +190,19 @@ func zisofsZF(z *ZisofsInfo) []byte {
 // image (Options.Growable) once the session is in place: the session's
 // volume descriptors, recording the whole volume's size, so that readers
 // that start at block 16 see this session.
-func (w *Writer) Superblock() []byte {
+//
+// With Options.MD5, for a session appended to an image (not the first
+// session of a growable image, whose head WriteTo writes itself), the
+// descriptors are followed by libisofs's relocated superblock tag
+// ("libisofs_rlsb32_checksum_tag_v1", libisofs doc/checksums.txt): the
+// MD5 of blocks 0 to the terminator, pointing to the session's start.
+// Superblock takes blocks 0-15 to be zeros; SuperblockWith takes them.
+func (w *Writer) Superblock() []byte { return w.SuperblockWith(nil) }
+
+// SuperblockWith is Superblock for an image whose blocks 0-15 (the
+// system area, ECMA-119 §6.2.1) hold systemArea (16*BlockSize bytes; nil
+// for zeros), which the relocated superblock tag covers.
+func (w *Writer) SuperblockWith(systemArea []byte) []byte {
 	b := make([]byte, 16*BlockSize)
 	w.superblock = true
 	defer func() { w.superblock = false }()
@@ -176,6 +210,16 @@ func (w *Writer) Superblock() []byte {
 	put := func(d []byte) { pos += copy(b[pos:], d) }
 	for _, d := range w.descriptorSet() {
 		put(d)
+	}
+	if w.md5 != nil && !w.head {
+		sum := isomd5.NewSessionSum(0)
+		sys := make([]byte, 16*BlockSize)
+		copy(sys, systemArea)
+		sum.Write(sys)
+		sum.Write(b[:pos])
+		if t, err := sum.Tag(isomd5.TagRelocatedSuperblock, w.opt.SessionStart); err == nil {
+			put(t[:])
+		}
 	}
 	return b
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/md5"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"spindle/iso9660/eltorito"
+	"spindle/isomd5"
 )
 
 // RockRidge selects whether and how Rock Ridge attributes are recorded.
@@ -107,6 +109,20 @@ type Options struct {
 	// ISO 9660 names to the original names (mkisofs -T), for readers that
 	// see neither Rock Ridge nor Joliet.
 	TransTable bool
+	// MD5 records MD5 checksums the way libisofs does (xorriso -md5 on;
+	// libisofs doc/checksums.txt): checksum tags after the volume
+	// descriptors, after the directory trees and at the end of the
+	// session, and, with Rock Ridge, a checksum array after the file data
+	// that the root's AAIP attribute "isofs.ca" locates and each data
+	// file's "isofs.cx" indexes. Without SessionStart the image is laid
+	// out as a growable one (Growable) whose 64 KiB head WriteTo writes
+	// too, and WriteTo computes the isomd5sum checksum (implantisomd5)
+	// that ImplantAppUse returns for the head's copy of the primary
+	// volume descriptor, outside the libisofs checksums (see md5.go).
+	MD5 bool
+	// NoImplant leaves out the isomd5sum computation of MD5, for output
+	// that cannot be patched once written (a pipe).
+	NoImplant bool
 	// Progress, if set, is called as data is written.
 	Progress func(written, total int64)
 }
@@ -144,7 +160,11 @@ type Writer struct {
 	total       uint32 // volume space size in blocks
 	rrMoved     *Node
 	trans       map[*Node][]byte // TRANS.TBL nodes and their contents
-	written     bool
+	md5         *md5Plan         // nil unless Options.MD5
+	// head makes WriteTo write the 64 KiB head of a growable image (16
+	// blocks of zeros and the Superblock copy) before the session.
+	head    bool
+	written bool
 }
 
 type bootPlan struct {
@@ -167,6 +187,11 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	}
 	if w.opt.Now.IsZero() {
 		w.opt.Now = time.Now()
+	}
+	if w.opt.MD5 && w.opt.SessionStart == 0 {
+		// See md5.go: the session's checksums must not cover the
+		// descriptor that carries the isomd5sum text.
+		w.opt.Growable, w.head = true, true
 	}
 	if w.opt.Growable && w.opt.SessionStart == 0 {
 		w.opt.SessionStart = growableFirstSession
@@ -209,6 +234,9 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 			return nil, err
 		}
 	}
+	if w.opt.MD5 {
+		w.planMD5()
+	}
 	if err := w.layout(); err != nil {
 		return nil, err
 	}
@@ -216,11 +244,20 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 }
 
 // Size returns the size of the image in bytes.
-func (w *Writer) Size() int64 { return int64(w.total) * BlockSize }
+func (w *Writer) Size() int64 { return int64(w.Blocks()) * BlockSize }
 
 // Blocks returns the size of the image in 2048-byte blocks (what
 // mkisofs -print-size reports).
-func (w *Writer) Blocks() uint32 { return w.total }
+func (w *Writer) Blocks() uint32 { return w.total + w.opt.SessionStart - w.outStart() }
+
+// outStart is the block at which WriteTo's output begins: the session's
+// start, or 0 when WriteTo writes the head before it.
+func (w *Writer) outStart() uint32 {
+	if w.head {
+		return 0
+	}
+	return w.opt.SessionStart
+}
 
 // prepareNodes applies the attribute policy (rationalized modes, clamped
 // times), drops what the chosen format cannot hold and resolves hard links.
@@ -892,12 +929,18 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 	if r.kind == recSelf && d.parent == d {
 		es = append(es, suspER(v))
 	}
+	if w.md5 != nil {
+		es = append(es, w.aaipEntries(d, r)...)
+	}
 	return es, pinned, nil
 }
 
 // blockDependent reports whether the System Use entries of r hold block
 // addresses (RRIP §4.1.5 CL, PL), which are known only after layout.
 func (w *Writer) blockDependent(d *wdir, r *wrec) bool {
+	if w.md5 != nil && r.kind == recSelf && d.parent == d {
+		return true // isofs.ca names the checksum array's block
+	}
 	return r.kind == recPlaceholder || (r.kind == recParent && d.moved)
 }
 
@@ -989,6 +1032,12 @@ func (w *Writer) layout() error {
 		w.descriptors++
 	}
 	next := w.opt.SessionStart + uint32(16+w.descriptors)
+	if w.md5 != nil {
+		// libisofs doc/checksums.txt: the superblock tag follows the
+		// volume descriptor set terminator.
+		w.md5.sbTag = next
+		next++
+	}
 	trees := []*wtree{w.primary}
 	if w.joliet != nil {
 		trees = append(trees, w.joliet)
@@ -1066,6 +1115,11 @@ func (w *Writer) layout() error {
 			next += d.ceBlocks
 		}
 	}
+	if w.md5 != nil {
+		// The tree tag follows the last directory structure.
+		w.md5.treeTag = next
+		next++
+	}
 	if len(w.boot) > 0 {
 		w.catLBA = next
 		next += w.catSize / BlockSize
@@ -1094,6 +1148,15 @@ func (w *Writer) layout() error {
 			next += uint32(blocks)
 			w.files = append(w.files, n)
 		}
+	}
+	if w.md5 != nil {
+		// The checksum array after the file data, then the session tag.
+		if w.md5.array != nil {
+			w.md5.arrayLBA = next
+			next += w.md5.array.Blocks()
+		}
+		w.md5.sessTag = next
+		next++
 	}
 	if !w.opt.NoPad {
 		next += padBlocks
@@ -1140,9 +1203,18 @@ func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
 	}
 	w.written = true
 	cw := &countWriter{w: out}
-	bw := bufio.NewWriterSize(cw, 128<<10)
-	s := &stream{w: w, bw: bw, cw: cw, ctx: ctx}
-	s.direct, _ = out.(FileRangeWriter)
+	var dst io.Writer = cw
+	s := &stream{w: w, cw: cw, ctx: ctx}
+	if w.md5 != nil {
+		// Every byte must pass through the hashes: no direct file ranges.
+		s.md5 = w.newMD5Writer(cw)
+		defer s.md5.close()
+		dst = s.md5
+	} else {
+		s.direct, _ = out.(FileRangeWriter)
+	}
+	bw := bufio.NewWriterSize(dst, 128<<10)
+	s.bw = bw
 	err := s.run()
 	if err == nil {
 		err = bw.Flush()
@@ -1169,6 +1241,7 @@ type stream struct {
 	bw     *bufio.Writer
 	cw     *countWriter
 	direct FileRangeWriter // out, when it takes file ranges
+	md5    *md5Writer      // hashes the output (Options.MD5)
 	ctx    context.Context
 	pos    int64 // bytes written
 }
@@ -1209,7 +1282,7 @@ func (s *stream) zeros(n int64) error {
 // at checks that the stream is at block lba, an internal consistency
 // check between layout and writing.
 func (s *stream) at(lba uint32, what string) error {
-	if s.pos != int64(lba-s.w.opt.SessionStart)*BlockSize {
+	if s.pos != int64(lba-s.w.outStart())*BlockSize {
 		return fmt.Errorf("iso9660: internal error: %s at byte %d, laid out at block %d", what, s.pos, lba)
 	}
 	return nil
@@ -1217,11 +1290,21 @@ func (s *stream) at(lba uint32, what string) error {
 
 func (s *stream) run() error {
 	w := s.w
+	if w.head {
+		if err := s.writeHead(); err != nil {
+			return err
+		}
+	}
 	if err := s.zeros(16 * BlockSize); err != nil {
 		return err
 	}
 	for _, d := range w.descriptorSet() {
 		if err := s.write(d); err != nil {
+			return err
+		}
+	}
+	if w.md5 != nil {
+		if err := s.tag(w.md5.sbTag, isomd5.TagSuperblock, w.md5.treeTag); err != nil {
 			return err
 		}
 	}
@@ -1256,6 +1339,11 @@ func (s *stream) run() error {
 			d.recs = nil
 		}
 	}
+	if w.md5 != nil {
+		if err := s.tag(w.md5.treeTag, isomd5.TagTree, w.md5.sessTag); err != nil {
+			return err
+		}
+	}
 	if len(w.boot) > 0 {
 		if err := s.at(w.catLBA, "boot catalog"); err != nil {
 			return err
@@ -1264,12 +1352,22 @@ func (s *stream) run() error {
 		if err != nil {
 			return err
 		}
+		if w.catalog != nil && w.wantsSum(w.catalog) {
+			if err := w.setSum(w.catalog, md5.Sum(cat)); err != nil {
+				return err
+			}
+		}
 		if err := s.write(cat); err != nil {
 			return err
 		}
 	}
 	if err := s.files(); err != nil {
 		return err
+	}
+	if w.md5 != nil {
+		if err := s.md5End(); err != nil {
+			return err
+		}
 	}
 	if !w.opt.NoPad {
 		return s.zeros(padBlocks * BlockSize)
@@ -1370,6 +1468,12 @@ func (w *Writer) volumeDescriptor(t *wtree, typ byte) []byte {
 	volumeDate(b[847:], v.Expiration)
 	volumeDate(b[864:], v.Effective)
 	b[881] = 1
+	if typ == 1 {
+		// ECMA-119 §8.4.32: the Application Use field's content is up to
+		// the application; spaces, as mkisofs and xorriso write, mark it
+		// unused for implantisomd5.
+		fillA(b[appUseOffset:appUseOffset+appUseSize], "")
+	}
 	return b
 }
 

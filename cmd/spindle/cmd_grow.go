@@ -35,6 +35,12 @@ Images whose first session starts at block 32 (made by xorriso, or by
 "xorriso -toc"). An image that starts at block 0 can be grown too; its
 first session's own descriptors are then replaced.
 
+With --md5 the new session gets libisofs's checksum tags and an MD5 of
+every file, those carried over from earlier sessions too (their data is
+read back for it), and a checksum tag follows the rewritten descriptors, as
+xorriso -md5 on does; an isomd5sum checksum of the first session is
+dropped, since it would no longer match.
+
 SOURCE arguments and flags are those of "spindle master" (graft points,
 excludes, -R/-r, -J, -V, ...).
 
@@ -173,7 +179,13 @@ func (p *previous) appendSession(ctx context.Context, w *iso9660.Writer) error {
 	if err := p.fh.Sync(); err != nil {
 		return outputError{fmt.Errorf("grow %s: %w", p.name, err)}
 	}
-	if _, err := p.fh.WriteAt(w.Superblock(), 16*iso9660.BlockSize); err != nil {
+	// The system area is kept; a checksum tag after the descriptors
+	// (--md5) covers it.
+	sys := make([]byte, 16*iso9660.BlockSize)
+	if _, err := p.fh.ReadAt(sys, 0); err != nil {
+		return outputError{fmt.Errorf("grow %s: reading the system area: %w", p.name, err)}
+	}
+	if _, err := p.fh.WriteAt(w.SuperblockWith(sys), 16*iso9660.BlockSize); err != nil {
 		return outputError{fmt.Errorf("grow %s: rewriting the superblock: %w", p.name, err)}
 	}
 	if err := p.fh.Sync(); err != nil {

@@ -39,7 +39,7 @@ type masterFlags struct {
 	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
 	msinfo, prevImage                    string // -C LAST,NEXT and -M PREVIOUS
-	growable                             bool
+	growable, md5                        bool
 	grow                                 string // spindle grow: the image file to append to
 }
 
@@ -74,6 +74,17 @@ complete, or streamed to standard output with -o -.
 With SOURCE_DATE_EPOCH set, or --reproducible, two runs over the same tree
 give byte-identical images.
 
+--md5 records MD5 checksums in both forms readers check: libisofs's
+(checksum tags and, with -R/-r, an MD5 per file), which
+"xorriso -md5 on -indev OUT.iso -check_md5_r sorry / --" and -check_media
+verify, and isomd5sum's in the primary volume descriptor, which checkisomd5
+verifies. The session then starts at block 32, behind a 64 KiB head that
+holds the isomd5sum text outside the session's checksums (the layout of
+--growable). isomd5sum's checksum is written only with -o FILE: it is
+patched in once the image is complete, which a pipe does not allow; nor is
+it written for a later session (-C, spindle grow), whose checksum could not
+cover the whole disc.
+
 ` + exitCodesHelp,
 		Example: `  # A backup with Rock Ridge and Joliet, cache files left out (seed recipe)
   spindle master -r -J -V Backup_Home -m '*cache*' -o img.iso -graft-points home.20010704/=/home
@@ -87,6 +98,9 @@ give byte-identical images.
 
   # Burn from a pipe with a known size
   SIZE=$(spindle master -r --print-size dir/); spindle master -r -o - dir/ | cdrecord tsize=${SIZE}s -
+
+  # Checksums for checkisomd5 and xorriso -check_md5_r
+  spindle master -r -J --md5 -o img.iso dir/
 
   # The built-in sample tree, needs no input
   spindle master --sample -o sample.iso`,
@@ -134,6 +148,7 @@ give byte-identical images.
 	f.boot.flags(fl)
 	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
 	fl.BoolVarP(&f.transTable, "translation-table", "T", false, "add a TRANS.TBL to every directory mapping ISO 9660 names to the original names")
+	fl.BoolVar(&f.md5, "md5", false, "record MD5 checksums of the session and of every file (xorriso --md5) and, with -o FILE, an isomd5sum checksum for checkisomd5")
 	fl.BoolVar(&f.noPad, "no-pad", false, "no 300 KiB of zeros at the end of the image")
 	fl.BoolVar(&f.pad, "pad", false, "pad the end of the image (the default)")
 	fl.BoolVar(&f.reproducible, "reproducible", false, "byte-identical output for the same tree (like SOURCE_DATE_EPOCH=0)")
@@ -274,6 +289,7 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 		BootCatalog: f.catalog,
 		NoPad:       f.noPad,
 		TransTable:  f.transTable,
+		MD5:         f.md5,
 	}
 	switch {
 	case f.rational:
@@ -485,14 +501,17 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		prog = newProgress(stderr, "master")
 		opt.Progress = prog.update
 	}
+	// A pipe cannot be patched: no isomd5sum checksum to compute.
+	opt.NoImplant = f.output == "" || f.output == "-"
 	w, err := iso9660.NewWriter(tree, opt)
 	if err != nil {
 		return err
 	}
 	stdout := c.OutOrStdout()
-	// A growable image begins with 64 KiB for the superblock copy.
+	// A growable image begins with 64 KiB for the superblock copy (the
+	// writer writes it itself with MD5: its checksum covers it).
 	var head []byte
-	if f.growable && f.msinfo == "" {
+	if f.growable && f.msinfo == "" && !opt.MD5 {
 		head = make([]byte, 16*iso9660.BlockSize, 32*iso9660.BlockSize)
 		head = append(head, w.Superblock()...)
 	}
@@ -524,6 +543,9 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		out = "-"
 	}
 	if out == "-" {
+		if opt.MD5 && opt.SessionStart == 0 && !f.quiet {
+			fmt.Fprintf(stderr, "spindle: %s: warning: --md5 with -o -: no isomd5sum checksum for checkisomd5 (it is patched into a finished file; use -o FILE); the libisofs checksums are written\n", c.Name())
+		}
 		if _, err := stdout.Write(head); err != nil {
 			return outputError{fmt.Errorf("master: writing to standard output: %w", err)}
 		}
@@ -534,8 +556,10 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		if _, err := wr.Write(head); err != nil {
 			return err
 		}
-		_, err := w.WriteTo(ctx, wr)
-		return err
+		if _, err := w.WriteTo(ctx, wr); err != nil {
+			return err
+		}
+		return implant(w, wr)
 	}); err != nil {
 		return err
 	}
@@ -557,4 +581,19 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// implant writes the isomd5sum checksum the writer computed, if any, into
+// the finished image (the output file, before it is renamed into place).
+func implant(w *iso9660.Writer, out io.Writer) error {
+	field, off, err := w.ImplantAppUse()
+	if err != nil || field == nil {
+		return err
+	}
+	wa, ok := out.(io.WriterAt)
+	if !ok {
+		return errors.New("master: the output cannot be patched with the isomd5sum checksum")
+	}
+	_, err = wa.WriteAt(field, off)
+	return err
 }

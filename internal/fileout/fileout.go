@@ -146,6 +146,17 @@ func (s *SparseWriter) CopyFile(src *os.File, off, n int64) (int64, error) {
 	return got, err
 }
 
+// WriteAt writes p at offset off of the file, over what was written
+// before (to patch a header once the rest is known). It does not move
+// the sequential position; p must lie within what has been written.
+func (s *SparseWriter) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 || off+int64(len(p)) > s.off {
+		return 0, fmt.Errorf("fileout: write of %d bytes at %d outside the %d bytes written", len(p), off, s.off)
+	}
+	// pwrite(2) leaves the file offset, which Write relies on, alone.
+	return s.f.WriteAt(p, off)
+}
+
 // Close extends the file over a trailing hole. It does not close the file.
 func (s *SparseWriter) Close() error {
 	if s.end != s.off {
