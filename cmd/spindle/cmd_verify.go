@@ -52,8 +52,10 @@ type libisofsJSON struct {
 	Tags     int      `json:"tags"`
 	BadTags  []string `json:"bad_tags,omitempty"`
 	Files    int      `json:"files"`
-	BadFiles []string `json:"bad_files,omitempty"`
-	Problems []string `json:"problems,omitempty"`
+	// Unchecked are the starts of sessions written without checksums.
+	Unchecked []uint32 `json:"unchecked_sessions,omitempty"`
+	BadFiles  []string `json:"bad_files,omitempty"`
+	Problems  []string `json:"problems,omitempty"`
 }
 
 func newVerifyCmd() *cobra.Command {
@@ -238,7 +240,9 @@ func checkChecksums(ctx context.Context, r io.ReaderAt, size int64, session uint
 					j.BadTags = append(j.BadTags, fmt.Sprintf("%s tag at block %d: %s", t.Tag.Kind, t.Block, t.Problem))
 				}
 			}
-			if s.Problem != "" {
+			if len(s.Tags) == 0 {
+				j.Unchecked = append(j.Unchecked, s.Start)
+			} else if s.Problem != "" {
 				j.Problems = append(j.Problems, fmt.Sprintf("session at block %d: %s", s.Start, s.Problem))
 			}
 		}
@@ -296,7 +300,12 @@ func writeChecksumText(w io.Writer, c *checksumReport) error {
 		}
 	}
 	if l := c.Libisofs; l != nil && l.OK {
-		fmt.Fprintf(w, "libisofs checksums: %d tags in %s, %s match\n", l.Tags, plural(l.Sessions, "session"), plural(l.Files, "file"))
+		fmt.Fprintf(w, "libisofs checksums: %d tags in %s, %s match\n", l.Tags, plural(l.Sessions-len(l.Unchecked), "session"), plural(l.Files, "file"))
+	}
+	if l := c.Libisofs; l != nil {
+		for _, s := range l.Unchecked {
+			fmt.Fprintf(w, "note: the session at block %d has no libisofs checksums\n", s)
+		}
 	}
 	for _, f := range c.failures() {
 		if _, err := fmt.Fprintf(w, "error: checksum: %s\n", f); err != nil {
