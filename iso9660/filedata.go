@@ -83,8 +83,16 @@ func (s *stream) files() error {
 			seq++
 		}
 	}()
+	// As many workers as there are small files to read, up to
+	// prefetchWorkers: an image of a few large files starts none.
+	small := 0
+	for _, n := range w.files {
+		if n.Size <= prefetchMax && small < prefetchWorkers {
+			small++
+		}
+	}
 	var wg sync.WaitGroup
-	for range prefetchWorkers {
+	for range small {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -279,7 +287,7 @@ func putBuf(b []byte) {
 }
 
 // streamBuf is the copy buffer of the writing goroutine.
-var streamBuf = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+var streamBuf = sync.Pool{New: func() any { b := make([]byte, 128<<10); return &b }}
 
 // stream copies a large file in pieces.
 func (s *stream) stream(n *Node) error {

@@ -1213,7 +1213,7 @@ func (w *Writer) WriteTo(ctx context.Context, out io.Writer) (int64, error) {
 	} else {
 		s.direct, _ = out.(FileRangeWriter)
 	}
-	bw := bufio.NewWriterSize(dst, 128<<10)
+	bw := bufio.NewWriterSize(dst, 64<<10)
 	s.bw = bw
 	err := s.run()
 	if err == nil {
