@@ -11,7 +11,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"spindle/iso9660/eltorito"
@@ -224,12 +227,34 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	if err := w.planBoot(); err != nil {
 		return nil, err
 	}
-	var err error
-	if w.primary, err = w.buildPrimary(); err != nil {
+	// The Joliet hierarchy reads the tree only, so it is built on another
+	// core while the primary one is (naming and sorting tens of thousands
+	// of entries is most of the layout's time). TRANS.TBL files get their
+	// size from the primary names, so with them the builds take turns.
+	var (
+		err      error
+		jerr     error
+		jolietCh chan struct{}
+	)
+	if w.opt.Joliet && !w.opt.TransTable {
+		jolietCh = make(chan struct{})
+		go func() {
+			defer close(jolietCh)
+			w.joliet, jerr = w.buildJoliet()
+		}()
+	}
+	w.primary, err = w.buildPrimary()
+	if jolietCh != nil {
+		<-jolietCh
+	}
+	if err != nil {
 		return nil, err
 	}
+	if jerr != nil {
+		return nil, jerr
+	}
 	w.fillTransTables()
-	if w.opt.Joliet {
+	if w.opt.Joliet && jolietCh == nil {
 		if w.joliet, err = w.buildJoliet(); err != nil {
 			return nil, err
 		}
@@ -1060,56 +1085,40 @@ func (w *Writer) layout() error {
 	// pass (libarchive) read continuation areas only while they are between
 	// the directory and the next structure they want.
 	for _, t := range trees {
-		for _, d := range t.dirs {
-			var pos, ceOff uint32
-			var ce []*wrec
-			for _, r := range d.recs {
-				su := 0
-				r.ce = r.ce[:0]
-				if !t.joliet {
-					es, pinned, err := w.suspEntries(d, r)
-					if err != nil {
-						return err
+		// Sizes first, directory by directory and in parallel (the System
+		// Use entries of every record are encoded to measure them); then
+		// addresses, in order.
+		ces := make([][]*wrec, len(t.dirs))
+		errs := make([]error, len(t.dirs))
+		var wg sync.WaitGroup
+		var nextDir atomic.Int64
+		workers := min(runtime.GOMAXPROCS(0), 1+len(t.dirs)/64)
+		if t.joliet {
+			workers = 1 // no System Use to encode: not worth the goroutines
+		}
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(nextDir.Add(1) - 1)
+					if i >= len(t.dirs) {
+						return
 					}
-					areas, err := suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
-					if err != nil {
-						return &PathError{Path: r.node.Path(), Err: err}
-					}
-					if len(areas) > 0 {
-						su = len(areas[0])
-					}
-					for _, a := range areas[1:] {
-						l := uint32(len(a))
-						if ceOff%BlockSize+l > BlockSize {
-							ceOff = (ceOff/BlockSize + 1) * BlockSize
-						}
-						r.ce = append(r.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
-						ceOff += l
-					}
-					if len(r.ce) > 0 {
-						ce = append(ce, r)
-					}
-					if !w.blockDependent(d, r) {
-						r.areas = areas
-					}
+					ces[i], errs[i] = w.sizeDirectory(t, t.dirs[i])
 				}
-				r.size = recordLen(len(r.ident), su)
-				if r.size > 255 {
-					return &PathError{Path: r.node.Path(), Err: errors.New("directory record over 255 bytes")}
-				}
-				// ECMA-119 §6.8.1.1: a record never crosses a block boundary.
-				if pos%BlockSize+uint32(r.size) > BlockSize {
-					pos = (pos/BlockSize + 1) * BlockSize
-				}
-				pos += uint32(r.size)
+			}()
+		}
+		wg.Wait()
+		for i, d := range t.dirs {
+			if errs[i] != nil {
+				return errs[i]
 			}
-			d.size = (pos + BlockSize - 1) / BlockSize * BlockSize
 			d.lba = next
 			next += d.size / BlockSize
-			d.ceBlocks = (ceOff + BlockSize - 1) / BlockSize
-			for _, r := range ce {
-				for i := range r.ce {
-					r.ce[i].block += next
+			for _, r := range ces[i] {
+				for k := range r.ce {
+					r.ce[k].block += next
 				}
 			}
 			next += d.ceBlocks
@@ -1163,6 +1172,59 @@ func (w *Writer) layout() error {
 	}
 	w.total = next - w.opt.SessionStart
 	return nil
+}
+
+// sizeDirectory computes the size of directory d's extent and of the
+// continuation areas that follow it (ECMA-119 §6.8.1.1, SUSP §5.1), and
+// each record's System Use areas. The records with continuation areas are
+// returned; their blocks are relative to the first block after the
+// extent until the directory has an address.
+func (w *Writer) sizeDirectory(t *wtree, d *wdir) ([]*wrec, error) {
+	var pos, ceOff uint32
+	var ce []*wrec
+	for _, r := range d.recs {
+		su := 0
+		r.ce = r.ce[:0]
+		if !t.joliet {
+			es, pinned, err := w.suspEntries(d, r)
+			if err != nil {
+				return nil, err
+			}
+			areas, err := suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
+			if err != nil {
+				return nil, &PathError{Path: r.node.Path(), Err: err}
+			}
+			if len(areas) > 0 {
+				su = len(areas[0])
+			}
+			for _, a := range areas[1:] {
+				l := uint32(len(a))
+				if ceOff%BlockSize+l > BlockSize {
+					ceOff = (ceOff/BlockSize + 1) * BlockSize
+				}
+				r.ce = append(r.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
+				ceOff += l
+			}
+			if len(r.ce) > 0 {
+				ce = append(ce, r)
+			}
+			if !w.blockDependent(d, r) {
+				r.areas = areas
+			}
+		}
+		r.size = recordLen(len(r.ident), su)
+		if r.size > 255 {
+			return nil, &PathError{Path: r.node.Path(), Err: errors.New("directory record over 255 bytes")}
+		}
+		// ECMA-119 §6.8.1.1: a record never crosses a block boundary.
+		if pos%BlockSize+uint32(r.size) > BlockSize {
+			pos = (pos/BlockSize + 1) * BlockSize
+		}
+		pos += uint32(r.size)
+	}
+	d.size = (pos + BlockSize - 1) / BlockSize * BlockSize
+	d.ceBlocks = (ceOff + BlockSize - 1) / BlockSize
+	return ce, nil
 }
 
 // extent returns the location and length of record r.
