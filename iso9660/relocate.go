@@ -418,3 +418,61 @@ func (rl *relocator) copy(dst io.Writer) error {
 	}
 	return nil
 }
+
+// DetectDisplacement finds how far the recorded addresses of the session
+// in r (its volume descriptors at block 16) lie beyond where its blocks
+// are: the data track of a later session, copied out of a disc image,
+// records addresses that count from the start of the disc. The root
+// directory's "." record names the root's own extent (ECMA-119 §6.8.2.2),
+// so the block where that record is found, against the address it records,
+// gives the displacement. It is 0 for an image whose addresses hold.
+func DetectDisplacement(r io.ReaderAt, size int64) (uint32, error) {
+	var pvd []byte
+	for i := int64(16); i < 16+readMaxDescriptors; i++ {
+		b := make([]byte, BlockSize)
+		if (i+1)*BlockSize > size {
+			break
+		}
+		if _, err := r.ReadAt(b, i*BlockSize); err != nil && err != io.EOF {
+			return 0, err
+		}
+		if string(b[1:6]) != "CD001" || b[0] == rdVDTerminator {
+			break
+		}
+		if b[0] == rdVDPrimary {
+			pvd = b
+			break
+		}
+	}
+	if pvd == nil {
+		return 0, &FormatError{Offset: 16 * BlockSize, Structure: "volume descriptor set", Msg: "no primary volume descriptor"}
+	}
+	root := binary.LittleEndian.Uint32(pvd[158:])
+	isRoot := func(blk int64) (bool, error) {
+		var rec [34]byte
+		if (blk+1)*BlockSize > size {
+			return false, nil
+		}
+		if _, err := r.ReadAt(rec[:], blk*BlockSize); err != nil && err != io.EOF {
+			return false, err
+		}
+		return rec[0] >= 34 && rec[32] == 1 && rec[33] == 0 && rec[25]&2 != 0 &&
+			binary.LittleEndian.Uint32(rec[2:]) == root && binary.BigEndian.Uint32(rec[6:]) == root, nil
+	}
+	if ok, err := isRoot(int64(root)); err != nil || ok {
+		return 0, err
+	}
+	// The root directory follows the descriptors and path tables, which
+	// are small: look at the blocks after the set first, then everywhere.
+	limit := min(int64(root), size/BlockSize)
+	for blk := int64(17); blk < limit; blk++ {
+		ok, err := isRoot(blk)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			return root - uint32(blk), nil
+		}
+	}
+	return 0, &FormatError{Offset: 16 * BlockSize, Structure: "root directory", Msg: fmt.Sprintf("the root directory's recorded block %d is not in the image, and no block holds its \".\" record", root)}
+}

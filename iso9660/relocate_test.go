@@ -201,3 +201,23 @@ func FuzzRelocate(f *testing.F) {
 		})
 	})
 }
+
+func TestDetectDisplacement(t *testing.T) {
+	for _, start := range []uint32{0, 32, 11400} {
+		w, err := iso9660.NewWriter(relocTree(t), &iso9660.Options{RockRidge: iso9660.RockRidgeKeep, SessionStart: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := w.WriteTo(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		got, err := iso9660.DetectDisplacement(bytes.NewReader(b.Bytes()), int64(b.Len()))
+		if err != nil || got != start {
+			t.Errorf("session written for block %d: detected %d, %v", start, got, err)
+		}
+	}
+	if _, err := iso9660.DetectDisplacement(bytes.NewReader(make([]byte, 40000)), 40000); !errors.Is(err, iso9660.ErrFormat) {
+		t.Errorf("zeros: %v", err)
+	}
+}

@@ -24,6 +24,9 @@ type infoReport struct {
 	Boot   *eltorito.Catalog            `json:"boot_catalog,omitempty"`
 	// BootError says why a boot catalog the image names could not be read.
 	BootError string `json:"boot_catalog_error,omitempty"`
+	// Displacement is how many blocks the recorded addresses lie beyond
+	// the image's own blocks (a later session's track on its own).
+	Displacement int64 `json:"displacement,omitempty"`
 	// Sessions of a growable image (libisofs layout), oldest first.
 	Sessions []infoSession `json:"sessions,omitempty"`
 }
@@ -69,7 +72,10 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	if err != nil {
 		return err
 	}
-	r := infoReport{Image: name, Size: fi.Size(), Volume: im.Volume()}
+	r := infoReport{Image: name, Size: fi.Size(), Volume: im.Volume(), Displacement: f.displacement}
+	if f.detected > 0 {
+		r.Displacement = f.detected
+	}
 	v := &r.Volume
 	if f.session == 0 && f.displacement == 0 {
 		if ss, err := iso9660.Sessions(fh, fi.Size()); err == nil {
@@ -81,7 +87,7 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	if v.ElTorito {
 		// The catalog's recorded address is relative to the disc; the
 		// session and displacement options say where that is in the file.
-		off := (int64(v.BootCatalog) - f.displacement) * iso9660.BlockSize
+		off := (int64(v.BootCatalog) - r.Displacement) * iso9660.BlockSize
 		buf := make([]byte, iso9660.BlockSize)
 		if _, err := fh.ReadAt(buf, off); err != nil && err != io.EOF {
 			r.BootError = fmt.Sprintf("reading block %d: %v", v.BootCatalog, err)
@@ -98,6 +104,9 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	w := &fieldWriter{w: out}
 	w.field("Image", name)
 	w.field("Image size", fmt.Sprintf("%d bytes", r.Size))
+	if f.detected > 0 {
+		w.field("Displacement", fmt.Sprintf("%d blocks: recorded addresses count from block %d before this image (a later session's track); \"spindle relocate\" makes it stand alone", f.detected, f.detected))
+	}
 	if v.HighSierra {
 		w.field("Format", "High Sierra")
 	} else {

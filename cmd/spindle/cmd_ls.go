@@ -22,13 +22,16 @@ type imageFlags struct {
 	names        string
 	session      int64
 	displacement int64
+	// detected is the displacement found when the image did not open as
+	// it is (see openImage).
+	detected int64
 }
 
 func (f *imageFlags) add(c *cobra.Command) {
 	fl := c.Flags()
 	fl.StringVar(&f.names, "names", "auto", "name view: auto (Rock Ridge, else Joliet, else plain), rr, joliet or plain")
 	fl.Int64Var(&f.session, "session", 0, "`BLOCK` where the session to read starts (for grown and multi-session images)")
-	fl.Int64Var(&f.displacement, "displacement", 0, "`BLOCKS` to subtract from recorded addresses (a session copied away from its address)")
+	fl.Int64Var(&f.displacement, "displacement", 0, "`BLOCKS` to subtract from recorded addresses (a session copied away from its address; found by itself when the image does not open otherwise)")
 }
 
 func (f *imageFlags) options() (*iso9660.ReadOptions, error) {
@@ -74,6 +77,18 @@ func openImage(name string, f *imageFlags) (*iso9660.Image, *os.File, error) {
 		}
 	}
 	im, err := iso9660.Open(fh, size, opt)
+	if err != nil && opt.SessionStart == 0 && opt.Displacement == 0 && errors.Is(err, iso9660.ErrFormat) {
+		// The track of a later session copied out of a disc image (the
+		// data session of a CD-Extra disc) records addresses from the
+		// start of the disc: find by how much, and read it in place.
+		if d, derr := iso9660.DetectDisplacement(fh, size); derr == nil && d > 0 {
+			opt.Displacement = int64(d)
+			if im2, err2 := iso9660.Open(fh, size, opt); err2 == nil {
+				f.detected = int64(d)
+				return im2, fh, nil
+			}
+		}
+	}
 	if err != nil {
 		fh.Close()
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
