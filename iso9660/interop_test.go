@@ -18,22 +18,15 @@ import (
 	"time"
 
 	"spindle/internal/fileout"
+	"spindle/internal/testtool"
 	"spindle/iso9660"
 )
 
 // needTool returns the path of an external program the test compares
-// against. Without it the test is skipped, except under CI=true, where a
-// missing tool is a failure: a skipped interop test proves nothing.
+// against (see internal/testtool).
 func needTool(t testing.TB, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not installed (CI=true: .ci/run must install it)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
+	return testtool.Need(t, name)
 }
 
 func runTool(t testing.TB, name string, args ...string) string {
