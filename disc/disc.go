@@ -114,6 +114,9 @@ type Segment struct {
 	// SwapBytes is set when audio samples are stored big-endian (cdrdao
 	// writes them so; CUE FILE ... MOTOROLA), to be swapped into CD order.
 	SwapBytes bool
+	// Wave is set when File is a RIFF WAVE file: Offset then counts from
+	// the start of its sample data.
+	Wave bool
 }
 
 // Bytes is the size of the segment in its file.

@@ -1,0 +1,75 @@
+package toc
+
+import (
+	"strings"
+	"testing"
+
+	"spindle/disc"
+)
+
+// A mixed-mode disc as cdrdao read-cd --read-raw describes it: a raw data
+// track and two audio tracks in one file, a pre-gap of silence, flags,
+// ISRC, CD-TEXT and an index.
+const mixedTOC = `CD_ROM
+CATALOG "0123456789012"
+CD_TEXT { LANGUAGE_MAP { 0 : EN } LANGUAGE 0 { TITLE "Album" PERFORMER "Band" } }
+TRACK MODE1_RAW
+DATAFILE "data.bin" 00:10:00
+TRACK AUDIO
+COPY
+PRE_EMPHASIS
+ISRC "USABC9900001"
+CD_TEXT { LANGUAGE 0 { TITLE "Song" } }
+PREGAP 00:02:00
+FILE "data.bin" #1411200 0 00:20:00
+INDEX 00:05:00
+TRACK AUDIO
+FILE "data.bin" SWAP #1411200 00:20:00 00:05:00
+`
+
+func TestDisc(t *testing.T) {
+	tc, err := Parse(strings.NewReader(mixedTOC), "mixed.toc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tc.Disc(func(string) (int64, error) { return 35 * 75 * 2352, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if l.MCN != "0123456789012" || l.Text.Title != "Album" || l.Text.Performer != "Band" {
+		t.Errorf("disc: %+v", l)
+	}
+	tr := l.Tracks()
+	if len(tr) != 3 {
+		t.Fatalf("%d tracks", len(tr))
+	}
+	d := tr[0]
+	if d.Mode != disc.Mode1 || d.Start != 0 || d.Length != 750 || len(d.Data) != 1 ||
+		d.Data[0].Storage != disc.StoreRaw || d.Data[0].SectorSize != 2352 || d.Data[0].File != "data.bin" || d.Data[0].SwapBytes {
+		t.Errorf("track 1: %+v", d)
+	}
+	a := tr[1]
+	if a.Mode != disc.Audio || a.Pregap != 150 || a.Start != 900 || a.Length != 1500 || !a.Flags.Copy || !a.Flags.PreEmphasis ||
+		a.ISRC != "USABC9900001" || a.Text.Title != "Song" {
+		t.Errorf("track 2: %+v", a)
+	}
+	if len(a.Indexes) != 1 || a.Indexes[0].Number != 2 || a.Indexes[0].LBA != 900+375 {
+		t.Errorf("track 2 indexes: %+v", a.Indexes)
+	}
+	// The pre-gap is generated silence, then the samples from the file,
+	// big-endian as cdrdao keeps raw audio.
+	if len(a.Data) != 2 || a.Data[0].File != "" || a.Data[0].Sectors != 150 ||
+		a.Data[1].File != "data.bin" || a.Data[1].Offset != 1411200 || a.Data[1].Sectors != 1500 || !a.Data[1].SwapBytes {
+		t.Errorf("track 2 data: %+v", a.Data)
+	}
+	// SWAP: the samples are little-endian already.
+	if b := tr[2]; len(b.Data) != 1 || b.Data[0].SwapBytes || b.Data[0].Offset != 1411200+1500*2352 || b.Start != 2400 {
+		t.Errorf("track 3: %+v", b)
+	}
+	if l.Sessions[0].LeadOut != 2775 {
+		t.Errorf("lead-out %d", l.Sessions[0].LeadOut)
+	}
+}
