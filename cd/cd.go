@@ -6,6 +6,14 @@
 // absolute time 00:00:00 where the program area's pre-gap starts, so
 // MSF = LBA + MSFOffset. Blocks of the lead-in have negative LBAs, which is
 // why LBA is a signed type.
+//
+// The package also holds the codec of the 2352-byte sector (ECMA-130 §14,
+// and the CD-ROM XA forms of Mode 2): EncodeSector builds sync, header,
+// subheader, EDC and the P/Q parity of the Reed-Solomon Product-like Code
+// (Annex A); CheckSector and RepairSector verify and correct them; Scramble
+// is the scrambler of §15 and Annex B. SwapAudio and DetectAudioByteOrder
+// deal with the byte order of CD-DA, and Deinterleave, Interleave, DecodeQ
+// and Q.Encode with the P–W subchannels and the Q channel (§22).
 package cd
 
 import (
