@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"spindle/cd"
+	"spindle/cue"
+	"spindle/disc"
+	"spindle/internal/fileout"
+	"spindle/toc"
+)
+
+func newConvertCmd() *cobra.Command {
+	var bin string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "convert IN.toc OUT.cue",
+		Short: "Convert a cdrdao TOC file to a CUE sheet (like toc2cue)",
+		Long: `Convert a cdrdao TOC file (from cdrdao read-cd or read-toc) to a CUE sheet
+that names the same data files.
+
+Everything the TOC says that a CUE sheet can say is kept: the catalog number
+(CATALOG), ISRCs, the copy, pre-emphasis and four-channel flags, every
+index (INDEX 00 for stored pre-gaps, 02 and up), generated pre-gaps and
+post-gaps (PREGAP, POSTGAP), and CD-TEXT titles and performers. toc2cue drops
+the catalog, the ISRCs, pre-emphasis and indexes from 02 up, and refuses TOCs
+with several data files; convert keeps them and writes one FILE per data file.
+
+Raw audio in cdrdao's files is big-endian (MOTOROLA in the sheet). Where a
+CUE sheet cannot describe the TOC's files as they are (zeros in the middle
+of a track, sub-channel data, data that is not contiguous), or with --bin,
+convert writes the tracks into one new BIN file instead, audio in the CD's
+own little-endian order (what CDRWIN-style tools and bchunk expect without
+-s), and the sheet names that file.
+
+` + exitCodesHelp,
+		Example: `  spindle convert disc.toc disc.cue
+  spindle convert --bin disc.bin disc.toc disc.cue`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			in, out := args[0], args[1]
+			if !strings.EqualFold(filepath.Ext(in), ".toc") || !strings.EqualFold(filepath.Ext(out), ".cue") {
+				return usageError{errors.New("convert: give IN.toc OUT.cue (the direction is told by the names)")}
+			}
+			b, err := os.ReadFile(in)
+			if err != nil {
+				return fmt.Errorf("convert: %w", err)
+			}
+			t, err := toc.Parse(bytes.NewReader(b), in)
+			if err != nil {
+				return fmt.Errorf("convert: %w", err)
+			}
+			inDir := filepath.Dir(in)
+			size := func(name string) (int64, error) {
+				fi, err := os.Stat(filepath.Join(inDir, name))
+				if err != nil {
+					return 0, err
+				}
+				return fi.Size(), nil
+			}
+			l, err := t.Disc(size)
+			if err != nil {
+				return fmt.Errorf("convert %s: %w", in, err)
+			}
+			var sheet *cue.Sheet
+			if bin == "" {
+				sheet, err = cue.FromDisc(l)
+				if errors.Is(err, cue.ErrNotExpressible) {
+					return fmt.Errorf("convert %s: %w; name a new BIN file with --bin to write the tracks into", in, err)
+				}
+				if err != nil {
+					return fmt.Errorf("convert %s: %w", in, err)
+				}
+				rebase(sheet, inDir, filepath.Dir(out))
+			} else {
+				flat, err := writeBIN(l, inDir, bin)
+				if err != nil {
+					return err
+				}
+				if sheet, err = cue.FromDisc(flat); err != nil {
+					return fmt.Errorf("convert %s: %w", in, err)
+				}
+				rebase(sheet, filepath.Dir(bin), filepath.Dir(out))
+			}
+			var buf bytes.Buffer
+			if err := sheet.Format(&buf); err != nil {
+				return fmt.Errorf("convert %s: %w", in, err)
+			}
+			if err := writeAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(c.OutOrStdout(), struct {
+					Output string `json:"output"`
+					Bin    string `json:"bin,omitempty"`
+					Tracks int    `json:"tracks"`
+					Files  int    `json:"files"`
+				}{out, bin, len(sheet.Tracks), len(sheet.Files)})
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&bin, "bin", "", "write the tracks into this new BIN `FILE` (raw 2352-byte sectors, little-endian audio) and name it in the sheet")
+	c.Flags().BoolVar(&asJSON, "json", false, "print a JSON summary")
+	return c
+}
+
+// rebase rewrites the sheet's file names, given relative to from, to be
+// relative to the directory of the sheet.
+func rebase(s *cue.Sheet, from, to string) {
+	for i := range s.Files {
+		name := s.Files[i].Name
+		if filepath.IsAbs(name) {
+			continue
+		}
+		if rel, err := filepath.Rel(to, filepath.Join(from, name)); err == nil {
+			s.Files[i].Name = filepath.ToSlash(rel)
+		}
+	}
+}
+
+// writeBIN writes every track of l into one file of raw 2352-byte sectors:
+// audio little-endian, generated zeros written out. Tracks stored as
+// anything but whole sectors cannot be written so without re-encoding
+// them; that is refused with the track named.
+func writeBIN(l *disc.Layout, dir, bin string) (*disc.Layout, error) {
+	flat := *l
+	flat.Sessions = nil
+	err := fileout.Write(bin, 0o644, func(w io.Writer) error {
+		var off int64
+		buf := make([]byte, 256*cd.RawSectorSize)
+		for _, s := range l.Sessions {
+			ns := s
+			ns.Tracks = nil
+			for _, t := range s.Tracks {
+				nt := t
+				nt.Data = nil
+				var n cd.Frames
+				for _, g := range t.Data {
+					if g.File != "" && (g.Storage != disc.StoreRaw || g.SubChannel != 0 || g.Wave) {
+						return fmt.Errorf("convert: track %d is stored as %d-byte sectors in %s; --bin needs raw 2352-byte sectors", t.Number, g.SectorSize, g.File)
+					}
+					if err := copySegment(w, dir, g, t.Mode == disc.Audio, buf); err != nil {
+						return err
+					}
+					n += g.Sectors
+				}
+				nt.Data = []disc.Segment{{File: filepath.Base(bin), Offset: off, Sectors: n, Storage: disc.StoreRaw, SectorSize: cd.RawSectorSize}}
+				off += int64(n) * cd.RawSectorSize
+				ns.Tracks = append(ns.Tracks, nt)
+			}
+			flat.Sessions = append(flat.Sessions, ns)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &flat, nil
+}
+
+// copySegment writes one segment's sectors: zeros, or the file's bytes,
+// with 16-bit audio samples swapped to little-endian where stored
+// big-endian.
+func copySegment(w io.Writer, dir string, g disc.Segment, audio bool, buf []byte) error {
+	left := int64(g.Sectors) * cd.RawSectorSize
+	if g.File == "" {
+		clear(buf)
+		for left > 0 {
+			n := min(left, int64(len(buf)))
+			if _, err := w.Write(buf[:n]); err != nil {
+				return err
+			}
+			left -= n
+		}
+		return nil
+	}
+	f, err := os.Open(filepath.Join(dir, g.File))
+	if err != nil {
+		return fmt.Errorf("convert: %w", err)
+	}
+	defer f.Close()
+	r := io.NewSectionReader(f, g.Offset, left)
+	for left > 0 {
+		n := min(left, int64(len(buf)))
+		k, err := io.ReadFull(r, buf[:n])
+		if k > 0 && audio && g.SwapBytes {
+			cdSwap(buf[:k])
+		}
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return werr
+			}
+		}
+		left -= int64(k)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			// cdrdao pads a short last block with zeros; so do we.
+			clear(buf)
+			for left > 0 {
+				n := min(left, int64(len(buf)))
+				if _, err := w.Write(buf[:n]); err != nil {
+					return err
+				}
+				left -= n
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("convert: %s: %w", g.File, err)
+		}
+	}
+	return nil
+}
+
+// cdSwap swaps the bytes of each 16-bit sample.
+func cdSwap(b []byte) {
+	for i := 0; i+1 < len(b); i += 2 {
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+}
