@@ -58,7 +58,35 @@ func FromDisc(l *disc.Layout) (*Sheet, error) {
 	}
 	var cur *fileState
 	var curName string
-	var curType FileType
+	// A FILE command starts a new file (a track runs to the end of its
+	// FILE), so each data file is one FILE of one type: MOTOROLA when its
+	// audio is stored big-endian (the type concerns audio samples only).
+	types := map[string]FileType{}
+	audio := map[string]bool{} // files whose type some audio already set
+	for _, t := range l.Tracks() {
+		for _, g := range t.Data {
+			if g.File == "" {
+				continue
+			}
+			if _, seen := types[g.File]; !seen {
+				types[g.File] = Binary
+			}
+			if t.Mode != disc.Audio {
+				continue
+			}
+			ft := Binary
+			switch {
+			case g.Wave:
+				ft = Wave
+			case g.SwapBytes:
+				ft = Motorola
+			}
+			if audio[g.File] && types[g.File] != ft {
+				return nil, fmt.Errorf("%w: %s holds audio in both byte orders", ErrNotExpressible, g.File)
+			}
+			types[g.File], audio[g.File] = ft, true
+		}
+	}
 	multi := len(l.Sessions) > 1
 	for _, sess := range l.Sessions {
 		for _, t := range sess.Tracks {
@@ -115,16 +143,9 @@ func FromDisc(l *disc.Layout) (*Sheet, error) {
 				return nil, fmt.Errorf("%w: track %d: %d-byte sectors for %s", ErrNotExpressible, t.Number, first.SectorSize, mode)
 			}
 			ct.Mode = mode
-			ft := Binary
-			switch {
-			case first.Wave:
-				ft = Wave
-			case first.SwapBytes:
-				ft = Motorola
-			}
-			if cur == nil || first.File != curName || ft != curType {
-				s.Files = append(s.Files, File{Name: first.File, Type: ft})
-				cur, curName, curType = &fileState{index: len(s.Files) - 1}, first.File, ft
+			if cur == nil || first.File != curName {
+				s.Files = append(s.Files, File{Name: first.File, Type: types[first.File]})
+				cur, curName = &fileState{index: len(s.Files) - 1}, first.File
 				if first.Offset%int64(first.SectorSize) != 0 {
 					return nil, fmt.Errorf("%w: track %d starts at byte %d of %s, not on a sector", ErrNotExpressible, t.Number, first.Offset, first.File)
 				}
@@ -173,4 +194,120 @@ func cueText(t disc.Text) CDText {
 	return CDText{Title: t.Title, Performer: t.Performer, Songwriter: t.Songwriter, Composer: t.Composer,
 		Arranger: t.Arranger, Message: t.Message, UPCEAN: t.UPC,
 		DiscID: t.Extra["DISC_ID"], Genre: t.Extra["GENRE"], TOCInfo1: t.Extra["TOC_INFO1"], TOCInfo2: t.Extra["TOC_INFO2"], SizeInfo: t.Extra["SIZE_INFO"]}
+}
+
+// discMode is the disc model's mode and storage of a CUE track mode.
+func discMode(m Mode) (disc.Mode, disc.Storage, int) {
+	switch m {
+	case Audio:
+		return disc.Audio, disc.StoreRaw, 0
+	case CDG:
+		return disc.Audio, disc.StoreRaw, cd.SubchannelSize
+	case Mode1_2048:
+		return disc.Mode1, disc.StoreUser, 0
+	case Mode1_2352:
+		return disc.Mode1, disc.StoreRaw, 0
+	case Mode2_2048:
+		return disc.Mode2Form1, disc.StoreUser, 0
+	case Mode2_2324:
+		return disc.Mode2Form2, disc.StoreUser, 0
+	case Mode2_2352, CDI_2352:
+		return disc.Mode2, disc.StoreRaw, 0
+	default: // MODE2/2336, CDI/2336
+		return disc.Mode2, disc.StoreMode2, 0
+	}
+}
+
+// Disc converts the sheet to the disc model. size reports the bytes of
+// sector data in each file, as for Extents. Tracks are numbered and
+// ordered as the sheet has them; a PREGAP becomes generated zeros before
+// INDEX 01, a POSTGAP after the track's data; REM SESSION starts a new
+// session. Addresses count from INDEX 01 of the first track at LBA 0.
+func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error) {
+	ext, err := s.Extents(size)
+	if err != nil {
+		return nil, err
+	}
+	l := &disc.Layout{MCN: s.Catalog, Text: discText(s.Text)}
+	var sess *disc.Session
+	lba := cd.LBA(0)
+	for ti := range s.Tracks {
+		t := &s.Tracks[ti]
+		num := max(t.Session, 1)
+		if sess == nil || sess.Number != num {
+			if sess != nil {
+				sess.LeadOut = lba
+			}
+			l.Sessions = append(l.Sessions, disc.Session{Number: num})
+			sess = &l.Sessions[len(l.Sessions)-1]
+		}
+		mode, storage, sub := discMode(t.Mode)
+		d := disc.Track{Number: t.Number, Mode: mode, ISRC: t.ISRC, Text: discText(t.Text),
+			Flags: disc.Flags{Copy: t.Flags&DCP != 0, PreEmphasis: t.Flags&PRE != 0, FourChannel: t.Flags&FourCH != 0}}
+		if t.Pregap > 0 {
+			d.Data = append(d.Data, disc.Segment{Sectors: t.Pregap, Storage: storage, SectorSize: t.Mode.SectorSize()})
+		}
+		var stored, storedPregap cd.Frames
+		var idx1 cd.Frames = -1 // sectors of stored data before INDEX 01
+		for _, e := range ext {
+			if e.Track != ti {
+				continue
+			}
+			f := s.Files[e.File]
+			seg := disc.Segment{File: f.Name, Offset: e.Offset, Sectors: e.Length, Storage: storage,
+				SectorSize: e.SectorSize, SubChannel: sub, Wave: f.Type == Wave,
+				SwapBytes: mode == disc.Audio && f.Type == Motorola}
+			// Where INDEX 01 lies in this run.
+			for _, x := range t.Indexes {
+				if x.Number == 1 && x.File == e.File {
+					idx1 = stored + cd.Frames(x.Pos.Frames()) - e.Start
+				}
+			}
+			d.Data = append(d.Data, seg)
+			stored += e.Length
+		}
+		if idx1 < 0 {
+			idx1 = 0
+		}
+		storedPregap = idx1
+		d.Pregap = t.Pregap + storedPregap
+		d.StoredPregap = storedPregap
+		d.Start = lba + cd.LBA(d.Pregap)
+		d.Length = stored - storedPregap + t.Postgap
+		d.Postgap = t.Postgap
+		if t.Postgap > 0 {
+			d.Data = append(d.Data, disc.Segment{Sectors: t.Postgap, Storage: storage, SectorSize: t.Mode.SectorSize()})
+		}
+		for _, x := range t.Indexes {
+			if x.Number < 2 {
+				continue
+			}
+			// Index times count in the file of INDEX 01 from its start.
+			for _, y := range t.Indexes {
+				if y.Number == 1 {
+					d.Indexes = append(d.Indexes, disc.Index{Number: x.Number, LBA: d.Start + cd.LBA(x.Pos.Frames()-y.Pos.Frames())})
+				}
+			}
+		}
+		lba = d.End()
+		sess.Tracks = append(sess.Tracks, d)
+	}
+	if sess != nil {
+		sess.LeadOut = lba
+	}
+	return l, nil
+}
+
+func discText(t CDText) disc.Text {
+	d := disc.Text{Title: t.Title, Performer: t.Performer, Songwriter: t.Songwriter, Composer: t.Composer,
+		Arranger: t.Arranger, Message: t.Message, UPC: t.UPCEAN}
+	for k, v := range map[string]string{"DISC_ID": t.DiscID, "GENRE": t.Genre, "TOC_INFO1": t.TOCInfo1, "TOC_INFO2": t.TOCInfo2, "SIZE_INFO": t.SizeInfo} {
+		if v != "" {
+			if d.Extra == nil {
+				d.Extra = map[string]string{}
+			}
+			d.Extra[k] = v
+		}
+	}
+	return d
 }

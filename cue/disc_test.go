@@ -1,0 +1,66 @@
+package cue
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"spindle/cd"
+	"spindle/disc"
+)
+
+// A sheet and the disc model agree both ways: Disc then FromDisc gives
+// back the same sheet, and the layout has the addresses CDRWIN's rules
+// give (PREGAP adds sectors, INDEX 00 is stored pre-gap).
+func TestDiscRoundTrip(t *testing.T) {
+	const sheet = `CATALOG 0123456789012
+FILE "disc.bin" MOTOROLA
+  TRACK 01 MODE1/2352
+    INDEX 01 00:00:00
+  TRACK 02 AUDIO
+    FLAGS DCP PRE
+    ISRC USABC9900001
+    PREGAP 00:01:00
+    INDEX 00 00:10:00
+    INDEX 01 00:12:00
+    INDEX 02 00:17:00
+  TRACK 03 AUDIO
+    INDEX 01 00:30:00
+    POSTGAP 00:00:10
+`
+	s, err := Parse(strings.NewReader(sheet), "disc.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Disc(func(string) (int64, error) { return 35 * 75 * cd.RawSectorSize, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tr := l.Tracks()
+	want := []struct {
+		start        cd.LBA
+		pregap, size cd.Frames
+	}{{0, 0, 750}, {750 + 75 + 150, 75 + 150, 1500 - 150}, {750 + 75 + 1500, 0, 375 + 10}}
+	for i, w := range want {
+		if tr[i].Start != w.start || tr[i].Pregap != w.pregap || tr[i].Length != w.size {
+			t.Errorf("track %d: start %d pregap %d length %d, want %d %d %d", i+1, tr[i].Start, tr[i].Pregap, tr[i].Length, w.start, w.pregap, w.size)
+		}
+	}
+	if a := tr[1]; !a.Flags.Copy || !a.Flags.PreEmphasis || a.ISRC != "USABC9900001" || len(a.Indexes) != 1 ||
+		a.Indexes[0].LBA != a.Start+375 || !a.Data[1].SwapBytes || a.Mode != disc.Audio {
+		t.Errorf("track 2: %+v", a)
+	}
+	back, err := FromDisc(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b bytes.Buffer
+	s.Format(&a)
+	back.Format(&b)
+	if a.String() != b.String() {
+		t.Errorf("round trip through the disc model differs:\n%s\nwant\n%s", b.String(), a.String())
+	}
+}
