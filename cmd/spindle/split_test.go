@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"spindle/cd"
+	"spindle/internal/testtool"
+	"spindle/iso9660"
+)
+
+// TestSplitMixedMode builds a mixed-mode BIN/CUE the way a disc is laid
+// out: an ISO image as MODE1/2352 sectors with EDC and ECC, then two audio
+// tracks (a tone, the second with an INDEX 00 pre-gap), and a MODE2/2352
+// form 1 track. spindle split gives back the ISO byte for byte, and the
+// same files bchunk writes in each of its modes.
+func TestSplitMixedMode(t *testing.T) {
+	dir := t.TempDir()
+	iso := filepath.Join(dir, "data.iso")
+	if code := run(context.Background(), []string{"master", "--sample", "-q", "-o", iso}); code != 0 {
+		t.Fatalf("master: exit %d", code)
+	}
+	data, err := os.ReadFile(iso)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bin bytes.Buffer
+	var sec [cd.RawSectorSize]byte
+	lba := cd.LBA(0)
+	for off := 0; off < len(data); off += cd.DataSectorSize {
+		if err := cd.EncodeSector(&sec, lba, cd.Mode1, data[off:off+cd.DataSectorSize], [4]byte{}); err != nil {
+			t.Fatal(err)
+		}
+		bin.Write(sec[:])
+		lba++
+	}
+	audioStart := bin.Len() / cd.RawSectorSize
+	// 3 s of a 440 Hz tone, little-endian stereo.
+	for i := 0; i < 3*44100; i++ {
+		v := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/44100))
+		bin.Write([]byte{byte(v), byte(v >> 8), byte(v), byte(v >> 8)})
+	}
+	mode2Start := bin.Len() / cd.RawSectorSize
+	for i := 0; i < 20; i++ {
+		user := bytes.Repeat([]byte{byte(i)}, cd.DataSectorSize)
+		if err := cd.EncodeSector(&sec, lba, cd.Mode2Form1, user, [4]byte{0, 0, 8, 0}); err != nil {
+			t.Fatal(err)
+		}
+		bin.Write(sec[:])
+		lba++
+	}
+	if err := os.WriteFile(filepath.Join(dir, "disc.bin"), bin.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msf := func(f int) string {
+		m, err := cd.MSFFromFrames(cd.Frames(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.String()
+	}
+	sheet := "FILE \"disc.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n" +
+		"  TRACK 02 AUDIO\n    INDEX 01 " + msf(audioStart) + "\n" +
+		"  TRACK 03 AUDIO\n    INDEX 00 " + msf(audioStart+75) + "\n    INDEX 01 " + msf(audioStart+100) + "\n" +
+		"  TRACK 04 MODE2/2352\n    INDEX 01 " + msf(mode2Start) + "\n"
+	cuePath := filepath.Join(dir, "disc.cue")
+	if err := os.WriteFile(cuePath, []byte(sheet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chdir(t, dir)
+	for _, mode := range []struct{ ours, bchunk []string }{
+		{nil, nil},
+		{[]string{"--wav"}, []string{"-w"}},
+		{[]string{"--wav", "--swap"}, []string{"-w", "-s"}},
+		{[]string{"--raw"}, []string{"-r"}},
+	} {
+		args := append(append([]string{"split"}, mode.ours...), "disc.cue", "s")
+		if code := run(context.Background(), args); code != 0 {
+			t.Fatalf("split %v: exit %d", mode.ours, code)
+		}
+		if len(mode.ours) == 0 {
+			got, err := os.ReadFile("s01.iso")
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("s01.iso is not the ISO image (%d bytes, %v)", len(got), err)
+			}
+			f, _ := os.Open("s01.iso")
+			if _, err := iso9660.Open(f, int64(len(got)), nil); err != nil {
+				t.Errorf("s01.iso: %v", err)
+			}
+			f.Close()
+		}
+		testtool.Need(t, "bchunk")
+		cmd := exec.Command("bchunk", append(append([]string{}, mode.bchunk...), "disc.bin", "disc.cue", "b")...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("bchunk %v: %v\n%s", mode.bchunk, err, out)
+		}
+		ext := map[int]string{1: ".iso", 2: ".cdr", 3: ".cdr", 4: ".iso"}
+		if len(mode.ours) > 0 && mode.ours[0] == "--wav" {
+			ext[2], ext[3] = ".wav", ".wav"
+		}
+		for n := 1; n <= 4; n++ {
+			name := func(p string) string { return p + "0" + string(rune('0'+n)) + ext[n] }
+			a, err1 := os.ReadFile(name("s"))
+			b, err2 := os.ReadFile(name("b"))
+			if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+				t.Errorf("%v: track %d: ours %d bytes (%v), bchunk's %d bytes (%v), equal %v", mode.ours, n, len(a), err1, len(b), err2, bytes.Equal(a, b))
+			}
+		}
+		for _, p := range []string{"s", "b"} {
+			m, _ := filepath.Glob(p + "0*")
+			for _, f := range m {
+				os.Remove(f)
+			}
+		}
+	}
+}
+
+func chdir(t *testing.T, dir string) {
+	old, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chdir(old) })
+}
