@@ -60,7 +60,7 @@ own little-endian order (what CDRWIN-style tools and bchunk expect without
 			}
 			inDir := filepath.Dir(in)
 			size := func(name string) (int64, error) {
-				fi, err := os.Stat(filepath.Join(inDir, name))
+				fi, err := os.Stat(sheetFile(inDir, name))
 				if err != nil {
 					return 0, err
 				}
@@ -183,7 +183,7 @@ func copySegment(w io.Writer, dir string, g disc.Segment, audio bool, buf []byte
 		}
 		return nil
 	}
-	f, err := os.Open(filepath.Join(dir, g.File))
+	f, err := os.Open(sheetFile(dir, g.File))
 	if err != nil {
 		return fmt.Errorf("convert: %w", err)
 	}

@@ -90,7 +90,7 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	}
 	dir := filepath.Dir(sheetPath)
 	size := func(name string) (int64, error) {
-		fi, err := os.Stat(filepath.Join(dir, name))
+		fi, err := os.Stat(sheetFile(dir, name))
 		if err != nil {
 			return 0, err
 		}
@@ -140,7 +140,7 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 		}
 		st.Output = fmt.Sprintf("%s%02d%s", base, t.Number, suffix)
 		st.Swapped = swap
-		in, err := os.Open(filepath.Join(dir, file.Name))
+		in, err := os.Open(sheetFile(dir, file.Name))
 		if err != nil {
 			return fmt.Errorf("split: %w", err)
 		}

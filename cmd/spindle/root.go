@@ -30,7 +30,7 @@ genisoimage and xorriso -as mkisofs flags are accepted as they are).
 		}
 		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
 	})
-	root.AddCommand(newMasterCmd(), newGrowCmd(), newRelocateCmd(), newConvertCmd(), newSplitCmd(), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newVerifyCmd(), newManCmd())
+	root.AddCommand(newMasterCmd(), newGrowCmd(), newRelocateCmd(), newConvertCmd(), newSplitCmd(), newCheckCmd(), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newVerifyCmd(), newManCmd())
 	return root
 }
 
