@@ -16,10 +16,12 @@ import (
 	"spindle/cd"
 	"spindle/cue"
 	"spindle/internal/fileout"
+	"spindle/iso9660"
 )
 
 type splitFlags struct {
 	wav, swap, noSwap, raw, psx, asJSON bool
+	keepAddresses, inPlace              bool
 }
 
 func newSplitCmd() *cobra.Command {
@@ -45,6 +47,13 @@ byte order is also checked from the samples: a track that sounds like noise
 in the order given (seed: "static noise" from a wrong guess) is reported.
 --swap and --no-swap override.
 
+A data session that follows audio on the disc (CD-Extra, enhanced CD)
+records its ISO 9660 addresses from the start of the disc, so its track
+alone does not mount (seed: "the non-mountable second-session ISO"). split
+finds such an image and writes it with every address moved to its own start
+(see "spindle relocate"); --in-place also writes a variant with zeros before
+it, and --keep-addresses leaves it as recorded.
+
 ` + exitCodesHelp,
 		Example: `  spindle split disc.cue track            # track01.iso, track02.cdr, ...
   spindle split --wav disc.cue track      # audio as WAV, as bchunk -w
@@ -59,6 +68,8 @@ in the order given (seed: "static noise" from a wrong guess) is reported.
 	fl.BoolVarP(&f.raw, "raw", "r", false, "MODE2/2352 tracks: write whole 2352-byte sectors (bchunk -r)")
 	fl.BoolVarP(&f.psx, "psx", "p", false, "MODE2 tracks: write the 2336 bytes after the header (bchunk -p)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the tracks written as JSON")
+	fl.BoolVar(&f.keepAddresses, "keep-addresses", false, "leave a later data session's ISO 9660 addresses as recorded (bchunk's output)")
+	fl.BoolVar(&f.inPlace, "in-place", false, "also write OUTBASEnn-inplace.iso: zeros before a later data session, so its addresses hold")
 	return c
 }
 
@@ -71,6 +82,10 @@ type splitTrack struct {
 	Swapped    bool   `json:"swapped,omitempty"`
 	ByteOrder  string `json:"byte_order,omitempty"`
 	OrderAlert string `json:"byte_order_warning,omitempty"`
+	// Relocated is the number of blocks the ISO 9660 addresses of a data
+	// session after audio (CD-Extra) were moved by so that it mounts.
+	Relocated uint32 `json:"relocated,omitempty"`
+	InPlace   string `json:"in_place,omitempty"`
 }
 
 func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
@@ -196,13 +211,25 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 				}
 			}
 		}
+		if !audio && !f.raw && !f.psx && n == cd.DataSectorSize && !f.keepAddresses {
+			if err := relocateTrack(&st, f.inPlace); err != nil {
+				return err
+			}
+		}
 		done = append(done, st)
 	}
 	if f.asJSON {
 		return writeJSON(c.OutOrStdout(), done)
 	}
 	for _, st := range done {
-		fmt.Fprintf(c.OutOrStdout(), "%2d %-11s %8d sectors  %s\n", st.Track, st.Mode, st.Sectors, st.Output)
+		fmt.Fprintf(c.OutOrStdout(), "%2d %-11s %8d sectors  %s", st.Track, st.Mode, st.Sectors, st.Output)
+		if st.Relocated > 0 {
+			fmt.Fprintf(c.OutOrStdout(), " (a later session: addresses moved by %d blocks to mount on its own)", st.Relocated)
+		}
+		if st.InPlace != "" {
+			fmt.Fprintf(c.OutOrStdout(), ", %s with the addresses as recorded", st.InPlace)
+		}
+		fmt.Fprintln(c.OutOrStdout())
 	}
 	return nil
 }
@@ -248,4 +275,34 @@ func writeWAVHeader(w io.Writer, n int64) {
 	copy(h[36:], "data")
 	binary.LittleEndian.PutUint32(h[40:], uint32(n))
 	w.Write(h[:])
+}
+
+// relocateTrack makes the ISO image of a data track that records the
+// addresses of a later session (CD-Extra) mount on its own, in place of
+// the file written, and writes the in-place variant when asked.
+func relocateTrack(st *splitTrack, inPlace bool) error {
+	fh, err := os.Open(st.Output)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return err
+	}
+	disp, err := iso9660.DetectDisplacement(fh, fi.Size())
+	if err != nil || disp == 0 {
+		return nil // not an ISO 9660 image, or one that mounts as it is
+	}
+	if inPlace {
+		st.InPlace = strings.TrimSuffix(st.Output, ".iso") + "-inplace.iso"
+		if err := fileout.Write(st.InPlace, 0o644, func(w io.Writer) error { return writeInPlace(w, fh, fi.Size(), disp) }); err != nil {
+			return err
+		}
+	}
+	if err := fileout.Write(st.Output, 0o644, func(w io.Writer) error { return iso9660.Relocate(w, fh, fi.Size(), disp) }); err != nil {
+		return fmt.Errorf("split: track %d: %w", st.Track, err)
+	}
+	st.Relocated = disp
+	return nil
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"spindle/cd"
@@ -129,4 +132,61 @@ func chdir(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chdir(old) })
+}
+
+// TestSplitCDExtra: an enhanced CD, audio in session 1 and the data
+// session after the lead-out and lead-in (its ISO 9660 addresses count from
+// the start of the disc). The data track comes out mountable on its own,
+// and in the in-place variant with its addresses as recorded.
+func TestSplitCDExtra(t *testing.T) {
+	dir := t.TempDir()
+	chdir(t, dir)
+	const audioSectors = 225
+	const dataLBA = audioSectors + 11400 // lead-out 6750 + lead-in 4500 + pre-gap 150
+	os.MkdirAll("tree/docs", 0o755)
+	os.WriteFile("tree/docs/readme.txt", []byte("bonus material\n"), 0o644)
+	if code := run(context.Background(), []string{"master", "-R", "-J", "-q", "-C", "0," + strconv.Itoa(dataLBA), "-o", "session2.iso", "tree"}); code != 0 {
+		t.Fatalf("master: exit %d", code)
+	}
+	iso, _ := os.ReadFile("session2.iso")
+	var bin bytes.Buffer
+	bin.Write(make([]byte, audioSectors*cd.RawSectorSize))
+	var sec [cd.RawSectorSize]byte
+	for i := 0; i < len(iso)/cd.DataSectorSize; i++ {
+		cd.EncodeSector(&sec, cd.LBA(dataLBA+i), cd.Mode1, iso[i*cd.DataSectorSize:(i+1)*cd.DataSectorSize], [4]byte{})
+		bin.Write(sec[:])
+	}
+	os.WriteFile("extra.bin", bin.Bytes(), 0o644)
+	os.WriteFile("extra.cue", []byte("FILE \"extra.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nREM SESSION 02\n  TRACK 02 MODE1/2352\n    INDEX 01 00:03:00\n"), 0o644)
+	out, code := runCaptured(t, "split", "--in-place", "--json", "extra.cue", "x")
+	if code != exitOK {
+		t.Fatalf("split: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, `"relocated": 11625`) || !strings.Contains(out, `"in_place": "x02-inplace.iso"`) {
+		t.Errorf("split report:\n%s", out)
+	}
+	read := func(name string, opt *iso9660.ReadOptions) {
+		t.Helper()
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := iso9660.Open(bytes.NewReader(b), int64(len(b)), opt)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := fs.ReadFile(im, "docs/readme.txt")
+		if err != nil || string(got) != "bonus material\n" {
+			t.Errorf("%s: readme %q, %v", name, got, err)
+		}
+	}
+	read("x02.iso", nil)
+	read("x02-inplace.iso", &iso9660.ReadOptions{SessionStart: dataLBA})
+	// --keep-addresses: bchunk's output, which does not mount.
+	if _, code := runCaptured(t, "split", "--keep-addresses", "extra.cue", "k"); code != exitOK {
+		t.Fatal("split --keep-addresses failed")
+	}
+	if k, _ := os.ReadFile("k02.iso"); !bytes.Equal(k, iso) {
+		t.Error("--keep-addresses did not keep the session as recorded")
+	}
 }
