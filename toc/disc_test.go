@@ -73,3 +73,39 @@ func TestDisc(t *testing.T) {
 		t.Errorf("lead-out %d", l.Sessions[0].LeadOut)
 	}
 }
+
+// FromDisc writes a layout back as a TOC that lays out the same.
+func TestFromDisc(t *testing.T) {
+	tc, err := Parse(strings.NewReader(mixedTOC), "mixed.toc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func(string) (int64, error) { return 35 * 75 * 2352, nil }
+	l, err := tc.Disc(size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := FromDisc(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(strings.NewReader(back.String()), "back.toc")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, back)
+	}
+	l2, err := again.Disc(size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := l.Tracks(), l2.Tracks()
+	if len(a) != len(b) || l2.MCN != l.MCN || l2.Text.Title != l.Text.Title {
+		t.Fatalf("disc differs:\n%s", back)
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Start != y.Start || x.Length != y.Length || x.Pregap != y.Pregap || x.Mode != y.Mode || x.Flags != y.Flags ||
+			x.ISRC != y.ISRC || len(x.Indexes) != len(y.Indexes) || x.Text.Title != y.Text.Title {
+			t.Errorf("track %d: %+v\nbecame %+v\n%s", x.Number, x, y, back)
+		}
+	}
+}

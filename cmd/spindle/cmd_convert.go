@@ -22,8 +22,8 @@ func newConvertCmd() *cobra.Command {
 	var bin string
 	var asJSON bool
 	c := &cobra.Command{
-		Use:   "convert IN.toc OUT.cue",
-		Short: "Convert a cdrdao TOC file to a CUE sheet (like toc2cue)",
+		Use:   "convert IN.toc OUT.cue | IN.cue OUT.toc",
+		Short: "Convert between cdrdao TOC files and CUE sheets (like toc2cue, and back)",
 		Long: `Convert a cdrdao TOC file (from cdrdao read-cd or read-toc) to a CUE sheet
 that names the same data files.
 
@@ -41,14 +41,27 @@ convert writes the tracks into one new BIN file instead, audio in the CD's
 own little-endian order (what CDRWIN-style tools and bchunk expect without
 -s), and the sheet names that file.
 
+The other way, IN.cue OUT.toc writes a TOC for cdrdao over the sheet's
+files: DATAFILE with byte offsets for data tracks, FILE for audio (SWAP for
+the little-endian samples of a BINARY file, as cdrdao reads raw audio as
+big-endian), SILENCE/ZERO for PREGAP and POSTGAP, START, INDEX, ISRC,
+CATALOG, flags and CD-TEXT.
+
 ` + exitCodesHelp,
 		Example: `  spindle convert disc.toc disc.cue
-  spindle convert --bin disc.bin disc.toc disc.cue`,
+  spindle convert --bin disc.bin disc.toc disc.cue
+  spindle convert disc.cue disc.toc && cdrdao write disc.toc`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			in, out := args[0], args[1]
+			if strings.EqualFold(filepath.Ext(in), ".cue") && strings.EqualFold(filepath.Ext(out), ".toc") {
+				if bin != "" {
+					return usageError{errors.New("convert: --bin is for TOC to CUE")}
+				}
+				return cueToTOC(c, in, out, asJSON)
+			}
 			if !strings.EqualFold(filepath.Ext(in), ".toc") || !strings.EqualFold(filepath.Ext(out), ".cue") {
-				return usageError{errors.New("convert: give IN.toc OUT.cue (the direction is told by the names)")}
+				return usageError{errors.New("convert: give IN.toc OUT.cue or IN.cue OUT.toc (the direction is told by the names)")}
 			}
 			b, err := os.ReadFile(in)
 			if err != nil {
@@ -225,4 +238,57 @@ func cdSwap(b []byte) {
 	for i := 0; i+1 < len(b); i += 2 {
 		b[i], b[i+1] = b[i+1], b[i]
 	}
+}
+
+// cueToTOC converts a CUE sheet into a cdrdao TOC file over the same files.
+func cueToTOC(c *cobra.Command, in, out string, asJSON bool) error {
+	b, err := os.ReadFile(in)
+	if err != nil {
+		return fmt.Errorf("convert: %w", err)
+	}
+	sheet, err := cue.Options{Lenient: true}.Parse(bytes.NewReader(b), in)
+	if err != nil {
+		return fmt.Errorf("convert: %w", err)
+	}
+	inDir := filepath.Dir(in)
+	l, err := sheet.Disc(func(name string) (int64, error) {
+		fi, err := os.Stat(sheetFile(inDir, name))
+		if err != nil {
+			return 0, err
+		}
+		return fi.Size(), nil
+	})
+	if err != nil {
+		return fmt.Errorf("convert %s: %w", in, err)
+	}
+	t, err := toc.FromDisc(l)
+	if err != nil {
+		return fmt.Errorf("convert %s: %w", in, err)
+	}
+	outDir := filepath.Dir(out)
+	for i := range t.Tracks {
+		for k := range t.Tracks[i].Items {
+			it := &t.Tracks[i].Items[k]
+			if it.File == "" || filepath.IsAbs(it.File) {
+				continue
+			}
+			if rel, err := filepath.Rel(outDir, sheetFile(inDir, it.File)); err == nil {
+				it.File = filepath.ToSlash(rel)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.Format(&buf); err != nil {
+		return fmt.Errorf("convert %s: %w", in, err)
+	}
+	if err := writeAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(c.OutOrStdout(), struct {
+			Output string `json:"output"`
+			Tracks int    `json:"tracks"`
+		}{out, len(t.Tracks)})
+	}
+	return nil
 }
