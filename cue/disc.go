@@ -3,6 +3,7 @@ package cue
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"spindle/cd"
 	"spindle/disc"
@@ -47,7 +48,8 @@ func cueMode(m disc.Mode, s disc.Storage, sub int) (Mode, error) {
 // tracks come from. A track's generated zeros before INDEX 01 become
 // PREGAP, after its data POSTGAP; its stored pre-gap becomes INDEX 00.
 // Audio stored big-endian is a MOTOROLA file, a WAVE file a WAVE file.
-// Sessions after the first are marked with REM SESSION. What a sheet
+// Sessions after the first are marked with REM SESSION. CD-TEXT that a
+// sheet cannot quote is adjusted (see cueText). What a sheet
 // cannot say over these files is an error wrapping ErrNotExpressible.
 func FromDisc(l *disc.Layout) (*Sheet, error) {
 	s := &Sheet{Catalog: l.MCN, Text: cueText(l.Text)}
@@ -190,10 +192,14 @@ func FromDisc(l *disc.Layout) (*Sheet, error) {
 	return s, nil
 }
 
+// cueText converts CD-TEXT. A CUE string cannot hold a double quote (the
+// grammar has no escapes) nor a line break: they become an apostrophe and
+// a space.
 func cueText(t disc.Text) CDText {
-	return CDText{Title: t.Title, Performer: t.Performer, Songwriter: t.Songwriter, Composer: t.Composer,
-		Arranger: t.Arranger, Message: t.Message, UPCEAN: t.UPC,
-		DiscID: t.Extra["DISC_ID"], Genre: t.Extra["GENRE"], TOCInfo1: t.Extra["TOC_INFO1"], TOCInfo2: t.Extra["TOC_INFO2"], SizeInfo: t.Extra["SIZE_INFO"]}
+	q := strings.NewReplacer("\"", "'", "\r\n", " ", "\n", " ", "\r", " ").Replace
+	return CDText{Title: q(t.Title), Performer: q(t.Performer), Songwriter: q(t.Songwriter), Composer: q(t.Composer),
+		Arranger: q(t.Arranger), Message: q(t.Message), UPCEAN: q(t.UPC),
+		DiscID: q(t.Extra["DISC_ID"]), Genre: q(t.Extra["GENRE"]), TOCInfo1: q(t.Extra["TOC_INFO1"]), TOCInfo2: q(t.Extra["TOC_INFO2"]), SizeInfo: q(t.Extra["SIZE_INFO"])}
 }
 
 // discMode is the disc model's mode and storage of a CUE track mode.

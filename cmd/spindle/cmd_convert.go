@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -157,11 +158,20 @@ func writeBIN(l *disc.Layout, dir, bin string) (*disc.Layout, error) {
 				nt := t
 				nt.Data = nil
 				var n cd.Frames
+				lba := t.Start - cd.LBA(t.Pregap)
 				for _, g := range t.Data {
-					if g.File != "" && (g.Storage != disc.StoreRaw || g.SubChannel != 0 || g.Wave) {
-						return fmt.Errorf("convert: track %d is stored as %d-byte sectors in %s; --bin needs raw 2352-byte sectors", t.Number, g.SectorSize, g.File)
+					var err error
+					if t.Mode != disc.Audio && (g.File == "" || g.Storage != disc.StoreRaw || g.SubChannel != 0) {
+						// Data stored as user data, or generated: the raw
+						// sectors are built (ECMA-130 §14: sync, header,
+						// EDC and ECC at their address on the disc).
+						err = encodeSegment(w, dir, g, t.Mode, lba+cd.LBA(n))
+					} else if g.Wave || g.SubChannel != 0 {
+						err = fmt.Errorf("convert: track %d is stored as %d-byte sectors in %s; --bin takes raw audio", t.Number, g.SectorSize, g.File)
+					} else {
+						err = copySegment(w, dir, g, t.Mode == disc.Audio, buf)
 					}
-					if err := copySegment(w, dir, g, t.Mode == disc.Audio, buf); err != nil {
+					if err != nil {
 						return err
 					}
 					n += g.Sectors
@@ -289,6 +299,74 @@ func cueToTOC(c *cobra.Command, in, out string, asJSON bool) error {
 			Output string `json:"output"`
 			Tracks int    `json:"tracks"`
 		}{out, len(t.Tracks)})
+	}
+	return nil
+}
+
+// encodeSegment writes a data segment as raw sectors: its user data (or
+// zeros) with sync, header, EDC and ECC for the sector's address.
+func encodeSegment(w io.Writer, dir string, g disc.Segment, mode disc.Mode, lba cd.LBA) error {
+	var sm cd.SectorMode
+	switch mode {
+	case disc.Mode1:
+		sm = cd.Mode1
+	case disc.Mode2Form1:
+		sm = cd.Mode2Form1
+	case disc.Mode2Form2:
+		sm = cd.Mode2Form2
+	case disc.Mode0:
+		sm = cd.Mode0
+	default:
+		sm = cd.Mode2Formless
+	}
+	var r io.Reader
+	if g.File != "" {
+		f, err := os.Open(sheetFile(dir, g.File))
+		if err != nil {
+			return fmt.Errorf("convert: %w", err)
+		}
+		defer f.Close()
+		r = bufio.NewReaderSize(io.NewSectionReader(f, g.Offset, g.Bytes()), 1<<20)
+	}
+	stored := make([]byte, max(g.SectorSize, 1))
+	var sec [cd.RawSectorSize]byte
+	for k := cd.Frames(0); k < g.Sectors; k++ {
+		clear(stored)
+		if r != nil {
+			if _, err := io.ReadFull(r, stored); err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+				return fmt.Errorf("convert: %s: %w", g.File, err)
+			}
+		}
+		var user []byte
+		var sub [4]byte
+		switch {
+		case sm == cd.Mode0:
+		case g.File != "" && g.Storage == disc.StoreRaw:
+			// A raw sector stored with sub-channel data: keep the sector.
+			copy(sec[:], stored)
+			if _, err := w.Write(sec[:]); err != nil {
+				return err
+			}
+			continue
+		case g.File != "" && g.Storage == disc.StoreMode2 && (sm == cd.Mode2Form1 || sm == cd.Mode2Form2):
+			copy(sub[:], stored[:4])
+			user = stored[8 : 8+sm.UserSize()]
+		case g.File != "" && g.Storage == disc.StoreMode2:
+			user = stored[:cd.Mode2SectorSize]
+		case g.File != "":
+			user = stored[:min(len(stored), sm.UserSize())]
+		default:
+			user = make([]byte, sm.UserSize())
+		}
+		if len(user) < sm.UserSize() && sm != cd.Mode0 {
+			user = append(user, make([]byte, sm.UserSize()-len(user))...)
+		}
+		if err := cd.EncodeSector(&sec, lba+cd.LBA(k), sm, user, sub); err != nil {
+			return fmt.Errorf("convert: sector %d: %w", lba+cd.LBA(k), err)
+		}
+		if _, err := w.Write(sec[:]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
