@@ -17,6 +17,7 @@ import (
 	"spindle/cue"
 	"spindle/internal/fileout"
 	"spindle/iso9660"
+	"spindle/toc"
 )
 
 type splitFlags struct {
@@ -27,7 +28,7 @@ type splitFlags struct {
 func newSplitCmd() *cobra.Command {
 	f := &splitFlags{}
 	c := &cobra.Command{
-		Use:   "split IMAGE.cue OUTBASE",
+		Use:   "split IMAGE.cue|IMAGE.toc OUTBASE",
 		Short: "Split a BIN/CUE image into ISO and WAV/CDR tracks (like bchunk)",
 		Long: `Write each track of a BIN/CUE image to its own file: data tracks as .iso
 holding the user data of every sector, audio tracks as raw .cdr or, with
@@ -92,18 +93,39 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	if f.swap && f.noSwap {
 		return usageError{errors.New("split: --swap and --no-swap exclude each other")}
 	}
-	if !strings.EqualFold(filepath.Ext(sheetPath), ".cue") {
-		return usageError{fmt.Errorf("split: %s: give a CUE sheet (convert a TOC first: spindle convert IN.toc OUT.cue)", sheetPath)}
+	kind := strings.ToLower(filepath.Ext(sheetPath))
+	if kind != ".cue" && kind != ".toc" {
+		return usageError{fmt.Errorf("split: %s: give a CUE sheet or a cdrdao TOC file", sheetPath)}
 	}
 	b, err := os.ReadFile(sheetPath)
 	if err != nil {
 		return fmt.Errorf("split: %w", err)
 	}
-	sheet, err := cue.Options{Lenient: true}.Parse(bytes.NewReader(b), sheetPath)
-	if err != nil {
+	dir := filepath.Dir(sheetPath)
+	var sheet *cue.Sheet
+	if kind == ".toc" {
+		// The TOC's tracks, described as a sheet over the same files (raw
+		// audio in cdrdao's files is big-endian: a MOTOROLA file).
+		t, err := toc.Parse(bytes.NewReader(b), sheetPath)
+		if err != nil {
+			return fmt.Errorf("split: %w", err)
+		}
+		l, err := t.Disc(func(name string) (int64, error) {
+			fi, err := os.Stat(sheetFile(dir, name))
+			if err != nil {
+				return 0, err
+			}
+			return fi.Size(), nil
+		})
+		if err != nil {
+			return fmt.Errorf("split %s: %w", sheetPath, err)
+		}
+		if sheet, err = cue.FromDisc(l); err != nil {
+			return fmt.Errorf("split %s: %w (spindle convert --bin writes its tracks into one file that split takes)", sheetPath, err)
+		}
+	} else if sheet, err = (cue.Options{Lenient: true}).Parse(bytes.NewReader(b), sheetPath); err != nil {
 		return fmt.Errorf("split: %w", err)
 	}
-	dir := filepath.Dir(sheetPath)
 	size := func(name string) (int64, error) {
 		fi, err := os.Stat(sheetFile(dir, name))
 		if err != nil {

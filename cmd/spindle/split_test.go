@@ -182,11 +182,48 @@ func TestSplitCDExtra(t *testing.T) {
 	}
 	read("x02.iso", nil)
 	read("x02-inplace.iso", &iso9660.ReadOptions{SessionStart: dataLBA})
+	// isolyzer's size check: the relocated image holds its whole volume.
+	if out, code := runCaptured(t, "identify", "--json", "x02.iso"); code != exitOK || !strings.Contains(out, `"status": "complete"`) {
+		t.Errorf("identify x02.iso: exit %d\n%s", code, out)
+	}
+	if out, code := runCaptured(t, "verify", "x02.iso"); code != exitOK {
+		t.Errorf("verify x02.iso: exit %d\n%s", code, out)
+	}
 	// --keep-addresses: bchunk's output, which does not mount.
 	if _, code := runCaptured(t, "split", "--keep-addresses", "extra.cue", "k"); code != exitOK {
 		t.Fatal("split --keep-addresses failed")
 	}
 	if k, _ := os.ReadFile("k02.iso"); !bytes.Equal(k, iso) {
 		t.Error("--keep-addresses did not keep the session as recorded")
+	}
+}
+
+// TestSplitMultiFile: a sheet with one file per track (what bchunk cannot
+// take) gives each track's data, checked by content.
+func TestSplitMultiFile(t *testing.T) {
+	dir := t.TempDir()
+	chdir(t, dir)
+	var sec [cd.RawSectorSize]byte
+	var data bytes.Buffer
+	user := bytes.Repeat([]byte("user data "), 1000)[:cd.DataSectorSize]
+	for i := 0; i < 30; i++ {
+		cd.EncodeSector(&sec, cd.LBA(i), cd.Mode1, user, [4]byte{})
+		data.Write(sec[:])
+	}
+	os.WriteFile("Track 01.bin", data.Bytes(), 0o644)
+	audio := bytes.Repeat([]byte{1, 2, 3, 4}, 588*40)
+	os.WriteFile("Track 02.bin", audio, 0o644)
+	os.WriteFile("multi.cue", []byte("FILE \"Track 01.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n"+
+		"FILE \"Track 02.bin\" BINARY\n  TRACK 02 AUDIO\n    INDEX 00 00:00:00\n    INDEX 01 00:00:10\n"), 0o644)
+	if out, code := runCaptured(t, "split", "multi.cue", "m"); code != exitOK {
+		t.Fatalf("split: exit %d\n%s", code, out)
+	}
+	iso, _ := os.ReadFile("m01.iso")
+	if !bytes.Equal(iso, bytes.Repeat(user, 30)) {
+		t.Errorf("m01.iso: %d bytes, not the user data of the 30 sectors", len(iso))
+	}
+	cdr, _ := os.ReadFile("m02.cdr")
+	if !bytes.Equal(cdr, audio[10*cd.RawSectorSize:]) {
+		t.Errorf("m02.cdr: %d bytes, want the %d after INDEX 01", len(cdr), len(audio)-10*cd.RawSectorSize)
 	}
 }
