@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"spindle/cd"
 	"spindle/cue"
 	"spindle/disc"
 	"spindle/internal/fileout"
@@ -141,113 +139,19 @@ func rebase(s *cue.Sheet, from, to string) {
 	}
 }
 
-// writeBIN writes every track of l into one file of raw 2352-byte sectors:
-// audio little-endian, generated zeros written out. Tracks stored as
-// anything but whole sectors cannot be written so without re-encoding
-// them; that is refused with the track named.
+// writeBIN writes every track of l into one new file of raw 2352-byte
+// sectors (disc.Layout.WriteRaw) and returns the layout over it.
 func writeBIN(l *disc.Layout, dir, bin string) (*disc.Layout, error) {
-	flat := *l
-	flat.Sessions = nil
+	var flat *disc.Layout
 	err := fileout.Write(bin, 0o644, func(w io.Writer) error {
-		var off int64
-		buf := make([]byte, 256*cd.RawSectorSize)
-		for _, s := range l.Sessions {
-			ns := s
-			ns.Tracks = nil
-			for _, t := range s.Tracks {
-				nt := t
-				nt.Data = nil
-				var n cd.Frames
-				lba := t.Start - cd.LBA(t.Pregap)
-				for _, g := range t.Data {
-					var err error
-					if t.Mode != disc.Audio && (g.File == "" || g.Storage != disc.StoreRaw || g.SubChannel != 0) {
-						// Data stored as user data, or generated: the raw
-						// sectors are built (ECMA-130 §14: sync, header,
-						// EDC and ECC at their address on the disc).
-						err = encodeSegment(w, dir, g, t.Mode, lba+cd.LBA(n))
-					} else if g.Wave || g.SubChannel != 0 {
-						err = fmt.Errorf("convert: track %d is stored as %d-byte sectors in %s; --bin takes raw audio", t.Number, g.SectorSize, g.File)
-					} else {
-						err = copySegment(w, dir, g, t.Mode == disc.Audio, buf)
-					}
-					if err != nil {
-						return err
-					}
-					n += g.Sectors
-				}
-				nt.Data = []disc.Segment{{File: filepath.Base(bin), Offset: off, Sectors: n, Storage: disc.StoreRaw, SectorSize: cd.RawSectorSize}}
-				off += int64(n) * cd.RawSectorSize
-				ns.Tracks = append(ns.Tracks, nt)
-			}
-			flat.Sessions = append(flat.Sessions, ns)
-		}
-		return nil
+		var err error
+		flat, err = l.WriteRaw(w, func(name string) (io.ReaderAt, error) { return os.Open(sheetFile(dir, name)) }, filepath.Base(bin))
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("convert: %w", err)
 	}
-	return &flat, nil
-}
-
-// copySegment writes one segment's sectors: zeros, or the file's bytes,
-// with 16-bit audio samples swapped to little-endian where stored
-// big-endian.
-func copySegment(w io.Writer, dir string, g disc.Segment, audio bool, buf []byte) error {
-	left := int64(g.Sectors) * cd.RawSectorSize
-	if g.File == "" {
-		clear(buf)
-		for left > 0 {
-			n := min(left, int64(len(buf)))
-			if _, err := w.Write(buf[:n]); err != nil {
-				return err
-			}
-			left -= n
-		}
-		return nil
-	}
-	f, err := os.Open(sheetFile(dir, g.File))
-	if err != nil {
-		return fmt.Errorf("convert: %w", err)
-	}
-	defer f.Close()
-	r := io.NewSectionReader(f, g.Offset, left)
-	for left > 0 {
-		n := min(left, int64(len(buf)))
-		k, err := io.ReadFull(r, buf[:n])
-		if k > 0 && audio && g.SwapBytes {
-			cdSwap(buf[:k])
-		}
-		if k > 0 {
-			if _, werr := w.Write(buf[:k]); werr != nil {
-				return werr
-			}
-		}
-		left -= int64(k)
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			// cdrdao pads a short last block with zeros; so do we.
-			clear(buf)
-			for left > 0 {
-				n := min(left, int64(len(buf)))
-				if _, err := w.Write(buf[:n]); err != nil {
-					return err
-				}
-				left -= n
-			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("convert: %s: %w", g.File, err)
-		}
-	}
-	return nil
-}
-
-// cdSwap swaps the bytes of each 16-bit sample.
-func cdSwap(b []byte) {
-	for i := 0; i+1 < len(b); i += 2 {
-		b[i], b[i+1] = b[i+1], b[i]
-	}
+	return flat, nil
 }
 
 // cueToTOC converts a CUE sheet into a cdrdao TOC file over the same files.
@@ -299,74 +203,6 @@ func cueToTOC(c *cobra.Command, in, out string, asJSON bool) error {
 			Output string `json:"output"`
 			Tracks int    `json:"tracks"`
 		}{out, len(t.Tracks)})
-	}
-	return nil
-}
-
-// encodeSegment writes a data segment as raw sectors: its user data (or
-// zeros) with sync, header, EDC and ECC for the sector's address.
-func encodeSegment(w io.Writer, dir string, g disc.Segment, mode disc.Mode, lba cd.LBA) error {
-	var sm cd.SectorMode
-	switch mode {
-	case disc.Mode1:
-		sm = cd.Mode1
-	case disc.Mode2Form1:
-		sm = cd.Mode2Form1
-	case disc.Mode2Form2:
-		sm = cd.Mode2Form2
-	case disc.Mode0:
-		sm = cd.Mode0
-	default:
-		sm = cd.Mode2Formless
-	}
-	var r io.Reader
-	if g.File != "" {
-		f, err := os.Open(sheetFile(dir, g.File))
-		if err != nil {
-			return fmt.Errorf("convert: %w", err)
-		}
-		defer f.Close()
-		r = bufio.NewReaderSize(io.NewSectionReader(f, g.Offset, g.Bytes()), 1<<20)
-	}
-	stored := make([]byte, max(g.SectorSize, 1))
-	var sec [cd.RawSectorSize]byte
-	for k := cd.Frames(0); k < g.Sectors; k++ {
-		clear(stored)
-		if r != nil {
-			if _, err := io.ReadFull(r, stored); err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-				return fmt.Errorf("convert: %s: %w", g.File, err)
-			}
-		}
-		var user []byte
-		var sub [4]byte
-		switch {
-		case sm == cd.Mode0:
-		case g.File != "" && g.Storage == disc.StoreRaw:
-			// A raw sector stored with sub-channel data: keep the sector.
-			copy(sec[:], stored)
-			if _, err := w.Write(sec[:]); err != nil {
-				return err
-			}
-			continue
-		case g.File != "" && g.Storage == disc.StoreMode2 && (sm == cd.Mode2Form1 || sm == cd.Mode2Form2):
-			copy(sub[:], stored[:4])
-			user = stored[8 : 8+sm.UserSize()]
-		case g.File != "" && g.Storage == disc.StoreMode2:
-			user = stored[:cd.Mode2SectorSize]
-		case g.File != "":
-			user = stored[:min(len(stored), sm.UserSize())]
-		default:
-			user = make([]byte, sm.UserSize())
-		}
-		if len(user) < sm.UserSize() && sm != cd.Mode0 {
-			user = append(user, make([]byte, sm.UserSize()-len(user))...)
-		}
-		if err := cd.EncodeSector(&sec, lba+cd.LBA(k), sm, user, sub); err != nil {
-			return fmt.Errorf("convert: sector %d: %w", lba+cd.LBA(k), err)
-		}
-		if _, err := w.Write(sec[:]); err != nil {
-			return err
-		}
 	}
 	return nil
 }
