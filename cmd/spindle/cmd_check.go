@@ -73,39 +73,42 @@ a sheet is read as raw sectors of any data mode.
 	return c
 }
 
-// checkLayout reads the image's layout: from a sheet, a TOC, or a bare
-// BIN taken as one raw data track.
-func checkLayout(name string) (*disc.Layout, string, error) {
-	dir := filepath.Dir(name)
-	size := func(n string) (int64, error) {
-		fi, err := os.Stat(sheetFile(dir, n))
+// fileSizer reports the sizes of the files a sheet or TOC in dir names.
+func fileSizer(dir string) func(string) (int64, error) {
+	return func(name string) (int64, error) {
+		fi, err := os.Stat(sheetFile(dir, name))
 		if err != nil {
 			return 0, err
 		}
 		return fi.Size(), nil
 	}
+}
+
+// readLayout reads the layout of a disc image: from a CUE sheet, a cdrdao
+// TOC, or a bare BIN taken as one raw data track. It also returns the
+// directory the image's files are named from.
+func readLayout(name string) (*disc.Layout, string, error) {
+	dir := filepath.Dir(name)
+	size := fileSizer(dir)
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".cue":
+	case ".cue", ".toc":
 		b, err := os.ReadFile(name)
 		if err != nil {
 			return nil, "", err
+		}
+		if strings.EqualFold(filepath.Ext(name), ".toc") {
+			t, err := toc.Parse(bytes.NewReader(b), name)
+			if err != nil {
+				return nil, "", err
+			}
+			l, err := t.Disc(size)
+			return l, dir, err
 		}
 		s, err := cue.Options{Lenient: true}.Parse(bytes.NewReader(b), name)
 		if err != nil {
 			return nil, "", err
 		}
 		l, err := s.Disc(size)
-		return l, dir, err
-	case ".toc":
-		b, err := os.ReadFile(name)
-		if err != nil {
-			return nil, "", err
-		}
-		t, err := toc.Parse(bytes.NewReader(b), name)
-		if err != nil {
-			return nil, "", err
-		}
-		l, err := t.Disc(size)
 		return l, dir, err
 	}
 	n, err := size(filepath.Base(name))
@@ -120,7 +123,7 @@ func runCheck(c *cobra.Command, f *checkFlags, name string) error {
 	if f.max < 1 {
 		return usageError{errors.New("check: --max-problems takes 1 or more")}
 	}
-	l, dir, err := checkLayout(name)
+	l, dir, err := readLayout(name)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", name, err)
 	}

@@ -62,23 +62,7 @@ CATALOG, flags and CD-TEXT.
 			if !strings.EqualFold(filepath.Ext(in), ".toc") || !strings.EqualFold(filepath.Ext(out), ".cue") {
 				return usageError{errors.New("convert: give IN.toc OUT.cue or IN.cue OUT.toc (the direction is told by the names)")}
 			}
-			b, err := os.ReadFile(in)
-			if err != nil {
-				return fmt.Errorf("convert: %w", err)
-			}
-			t, err := toc.Parse(bytes.NewReader(b), in)
-			if err != nil {
-				return fmt.Errorf("convert: %w", err)
-			}
-			inDir := filepath.Dir(in)
-			size := func(name string) (int64, error) {
-				fi, err := os.Stat(sheetFile(inDir, name))
-				if err != nil {
-					return 0, err
-				}
-				return fi.Size(), nil
-			}
-			l, err := t.Disc(size)
+			l, inDir, err := readLayout(in)
 			if err != nil {
 				return fmt.Errorf("convert %s: %w", in, err)
 			}
@@ -156,22 +140,7 @@ func writeBIN(l *disc.Layout, dir, bin string) (*disc.Layout, error) {
 
 // cueToTOC converts a CUE sheet into a cdrdao TOC file over the same files.
 func cueToTOC(c *cobra.Command, in, out string, asJSON bool) error {
-	b, err := os.ReadFile(in)
-	if err != nil {
-		return fmt.Errorf("convert: %w", err)
-	}
-	sheet, err := cue.Options{Lenient: true}.Parse(bytes.NewReader(b), in)
-	if err != nil {
-		return fmt.Errorf("convert: %w", err)
-	}
-	inDir := filepath.Dir(in)
-	l, err := sheet.Disc(func(name string) (int64, error) {
-		fi, err := os.Stat(sheetFile(inDir, name))
-		if err != nil {
-			return 0, err
-		}
-		return fi.Size(), nil
-	})
+	l, inDir, err := readLayout(in)
 	if err != nil {
 		return fmt.Errorf("convert %s: %w", in, err)
 	}

@@ -17,7 +17,6 @@ import (
 	"spindle/cue"
 	"spindle/internal/fileout"
 	"spindle/iso9660"
-	"spindle/toc"
 )
 
 type splitFlags struct {
@@ -106,17 +105,7 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	if kind == ".toc" {
 		// The TOC's tracks, described as a sheet over the same files (raw
 		// audio in cdrdao's files is big-endian: a MOTOROLA file).
-		t, err := toc.Parse(bytes.NewReader(b), sheetPath)
-		if err != nil {
-			return fmt.Errorf("split: %w", err)
-		}
-		l, err := t.Disc(func(name string) (int64, error) {
-			fi, err := os.Stat(sheetFile(dir, name))
-			if err != nil {
-				return 0, err
-			}
-			return fi.Size(), nil
-		})
+		l, _, err := readLayout(sheetPath)
 		if err != nil {
 			return fmt.Errorf("split %s: %w", sheetPath, err)
 		}
@@ -126,14 +115,7 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	} else if sheet, err = (cue.Options{Lenient: true}).Parse(bytes.NewReader(b), sheetPath); err != nil {
 		return fmt.Errorf("split: %w", err)
 	}
-	size := func(name string) (int64, error) {
-		fi, err := os.Stat(sheetFile(dir, name))
-		if err != nil {
-			return 0, err
-		}
-		return fi.Size(), nil
-	}
-	ext, err := sheet.Extents(size)
+	ext, err := sheet.Extents(fileSizer(dir))
 	if err != nil {
 		return fmt.Errorf("split %s: %w", sheetPath, err)
 	}
