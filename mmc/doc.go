@@ -1,0 +1,30 @@
+// Package mmc builds the command descriptor blocks (CDBs) of the SCSI
+// Multi-Media Commands (MMC-6, T10/1836-D) that Spindle sends to optical
+// drives, and parses the data the drives return.
+//
+// Builders return the CDB as a fixed-size byte array, byte for byte as the
+// standard lays it out; parsers take the data-in bytes of a command and
+// return decoded structures. Nothing here does I/O: a transport sends the
+// CDB and hands the response to the parser.
+//
+// Parsers never trust the transfer length. Drives, USB bridges and emulators
+// often return the whole allocation length zero-padded and report no
+// residual, so every parser reads the length fields inside the response,
+// bounds them by the bytes actually present, and ignores what follows. A
+// response whose own length field claims more than was transferred (the
+// allocation length was too small) is reported with an error wrapping
+// ErrTruncated, so that the caller can retry with a larger allocation; any
+// other inconsistency is an error wrapping ErrFormat. Both are *FormatError
+// values naming the structure and the byte offset.
+//
+// Covered commands: READ TOC/PMA/ATIP (43h) formats 0, 1, 2, 4 and 5 (with a
+// converter from formats 0 and 2 to disc.Layout and a CD-TEXT decoder),
+// READ DISC INFORMATION (51h), READ TRACK INFORMATION (52h), GET
+// CONFIGURATION (46h), READ CAPACITY (25h), READ(10) (28h), READ(12) (A8h),
+// READ CD (BEh) and MODE SENSE(10) (5Ah) with the capabilities page 2Ah, and
+// the multi-session information that cdrecord -msinfo prints.
+//
+// CD addresses in MSF form are absolute times; they convert to LBAs as MMC
+// specifies (LBA = frames − 150, and for minutes 90 and above, the lead-in,
+// LBA = frames − 450150, a negative address).
+package mmc

@@ -1,0 +1,70 @@
+package mmc_test
+
+import (
+	"fmt"
+
+	"spindle/mmc"
+)
+
+func Example() {
+	// The CDB of READ TOC format 0 in MSF form, from track 1.
+	cdb := mmc.ReadTOC(mmc.TOCFormatTOC, true, 1, 2048)
+	fmt.Printf("% X\n", cdb)
+
+	// What a drive answers for a one-track CD-ROM: the header's length
+	// field bounds the response, the zero padding after it is ignored.
+	resp := make([]byte, 2048)
+	copy(resp, []byte{
+		0x00, 0x12, 1, 1, // data length 18, tracks 1..1
+		0, 0x14, 1, 0, 0, 0, 2, 0, // track 1, data, 00:02:00
+		0, 0x14, 0xAA, 0, 0, 0, 24, 0, // lead-out at 00:24:00
+	})
+	toc, err := mmc.ParseTOC(resp, true)
+	if err != nil {
+		panic(err)
+	}
+	l, err := toc.Layout()
+	if err != nil {
+		panic(err)
+	}
+	for _, t := range l.Tracks() {
+		fmt.Printf("track %d %v at LBA %d, %d sectors\n", t.Number, t.Mode, t.Start, t.Length)
+	}
+	// Output:
+	// 43 02 00 00 00 00 01 08 00 00
+	// track 1 mode1 at LBA 0, 1650 sectors
+}
+
+func ExampleParseConfiguration() {
+	resp := []byte{
+		0, 0, 0, 16, 0, 0, 0x00, 0x0A, // data length 16, current profile CD-RW
+		0x00, 0x00, 0x03, 0x08, // feature 0000h, persistent, current, 8 bytes
+		0x00, 0x0A, 0x01, 0x00, // CD-RW, current
+		0x00, 0x09, 0x00, 0x00, // CD-R
+	}
+	c, err := mmc.ParseConfiguration(resp)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("current:", c.CurrentProfile)
+	for _, p := range c.Profiles() {
+		fmt.Println(p.Profile, p.Current)
+	}
+	// Output:
+	// current: CD-RW
+	// CD-RW true
+	// CD-R false
+}
+
+func ExampleMultiSession() {
+	// READ TOC format 1: the last session's first track starts at LBA 0.
+	si, _ := mmc.ParseSessionInfo([]byte{0, 10, 1, 1, 0, 0x14, 1, 0, 0, 0, 0, 0}, false)
+	// READ TRACK INFORMATION of the invisible track: NWA 11702, valid.
+	ti := &mmc.TrackInfo{NWAValid: true, NextWritable: 11702}
+	m, err := mmc.MultiSession(si, ti)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(m)
+	// Output: 0,11702
+}
