@@ -44,6 +44,8 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports CLI plumbing %s", pkg, imp)
 			case isFormat(pkg) && (imp == "unsafe" && pkg != "spindle/iso9660" || imp == "golang.org/x/sys/unix" || strings.HasPrefix(imp, "spindle/") && !isFormat(imp)):
 				t.Errorf("format package %s imports %s", pkg, imp)
+			case strings.HasPrefix(pkg, "spindle/scsi") && strings.HasPrefix(imp, "spindle/mmc"):
+				t.Errorf("transport package %s imports %s: mmc is built on scsi, not the other way", pkg, imp)
 			case (strings.HasPrefix(pkg, "spindle/scsi") || strings.HasPrefix(pkg, "spindle/mmc")) &&
 				(strings.HasPrefix(imp, "spindle/rescue") || strings.HasPrefix(imp, "spindle/rip") || strings.HasPrefix(imp, "spindle/burn")):
 				t.Errorf("device package %s imports workflow %s", pkg, imp)
