@@ -17,7 +17,10 @@ func newRootCmd() *cobra.Command {
 		Long: `Spindle is one tool for optical media (CD, DVD, BD) and their image files.
 
 It masters ISO 9660 images with Rock Ridge, Joliet and El Torito (mkisofs,
-genisoimage and xorriso -as mkisofs flags are accepted as they are).
+genisoimage and xorriso -as mkisofs flags are accepted as they are), grows
+them by sessions, reads, verifies and extracts them; it converts cdrdao TOC
+files and CUE sheets, splits BIN/CUE images into tracks as bchunk does, and
+checks their raw sectors.
 
 ` + exitCodesHelp,
 		Version:       version,
