@@ -1,0 +1,210 @@
+package mmc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"spindle/cd"
+	"spindle/disc"
+	"spindle/scsi"
+)
+
+// Drive is the high-level view of an optical drive over a scsi.Transport:
+// identity, readiness, profiles, capacity, the disc's layout and reading.
+// Commands are sent one at a time; a Drive is not safe for concurrent use.
+type Drive struct {
+	t scsi.Transport
+}
+
+// NewDrive returns the drive behind t.
+func NewDrive(t scsi.Transport) *Drive { return &Drive{t: t} }
+
+// do sends one command and turns a CHECK CONDITION into an error.
+func (d *Drive) do(ctx context.Context, name string, cdb []byte, dir scsi.Direction, data []byte) error {
+	res, err := d.t.Do(ctx, &scsi.Command{CDB: cdb, Direction: dir, Data: data})
+	if err == nil {
+		err = scsi.CheckStatus(res)
+	}
+	if err != nil {
+		return fmt.Errorf("mmc: %s: %w", name, err)
+	}
+	return nil
+}
+
+// readSized sends a command whose response says its own length in its
+// first two (or four) bytes: first with a small allocation, then once more
+// with the length the response asks for. Transfer lengths are never
+// trusted: the parsers read the length fields.
+func (d *Drive) readSized(ctx context.Context, name string, build func(alloc uint16) []byte, lenBytes int) ([]byte, error) {
+	buf := make([]byte, 2048)
+	if err := d.do(ctx, name, build(uint16(len(buf))), scsi.FromDevice, buf); err != nil {
+		return nil, err
+	}
+	var want int
+	if lenBytes == 4 {
+		want = int(uint32(buf[0])<<24|uint32(buf[1])<<16|uint32(buf[2])<<8|uint32(buf[3])) + 4
+	} else {
+		want = int(uint16(buf[0])<<8|uint16(buf[1])) + 2
+	}
+	if want <= len(buf) {
+		return buf, nil
+	}
+	want = min(want, 0xFFFF)
+	buf = make([]byte, want)
+	if err := d.do(ctx, name, build(uint16(want)), scsi.FromDevice, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// Identity is the drive's INQUIRY data (SPC-4 §6.6).
+func (d *Drive) Identity(ctx context.Context) (scsi.InquiryData, error) {
+	return scsi.Inquiry(ctx, d.t)
+}
+
+// ErrNoDisc is returned by Ready when the drive holds no disc.
+var ErrNoDisc = errors.New("mmc: no disc in the drive")
+
+// Ready waits (a few seconds at most) for the drive to report a disc
+// ready: a unit attention after a disc change or reset and "becoming
+// ready" are waited out; no medium is ErrNoDisc.
+func (d *Drive) Ready(ctx context.Context) error {
+	var err error
+	for i := 0; i < 20; i++ {
+		if err = scsi.TestUnitReady(ctx, d.t); err == nil {
+			return nil
+		}
+		switch {
+		case errors.Is(err, scsi.ErrNoMedium):
+			return fmt.Errorf("%w: %v", ErrNoDisc, err)
+		case errors.Is(err, scsi.ErrUnitAttention), errors.Is(err, scsi.ErrNotReady):
+		default:
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// Configuration is the drive's current profile and feature list (GET
+// CONFIGURATION, all features).
+func (d *Drive) Configuration(ctx context.Context) (*Configuration, error) {
+	b, err := d.readSized(ctx, "GET CONFIGURATION", func(n uint16) []byte {
+		c := GetConfiguration(0, 0, n)
+		return c[:]
+	}, 4)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfiguration(b)
+}
+
+// Capacity is READ CAPACITY: the last readable block and the block size.
+func (d *Drive) Capacity(ctx context.Context) (Capacity, error) {
+	c := ReadCapacity()
+	buf := make([]byte, 8)
+	if err := d.do(ctx, "READ CAPACITY", c[:], scsi.FromDevice, buf); err != nil {
+		return Capacity{}, err
+	}
+	return ParseCapacity(buf)
+}
+
+// DiscInfo is READ DISC INFORMATION.
+func (d *Drive) DiscInfo(ctx context.Context) (*DiscInfo, error) {
+	b, err := d.readSized(ctx, "READ DISC INFORMATION", func(n uint16) []byte {
+		c := ReadDiscInfo(n)
+		return c[:]
+	}, 2)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiscInfo(b)
+}
+
+// TOC is READ TOC format 0 with LBA addresses.
+func (d *Drive) TOC(ctx context.Context) (*TOC, error) {
+	b, err := d.readSized(ctx, "READ TOC", func(n uint16) []byte {
+		c := ReadTOC(TOCFormatTOC, false, 1, n)
+		return c[:]
+	}, 2)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTOC(b, false)
+}
+
+// Layout is the disc's layout in the disc model: from the full TOC
+// (format 2, every session) when the drive gives one, else from the
+// formatted TOC (one session).
+func (d *Drive) Layout(ctx context.Context) (*disc.Layout, error) {
+	b, err := d.readSized(ctx, "READ TOC (full)", func(n uint16) []byte {
+		c := ReadTOC(TOCFormatFullTOC, true, 1, n)
+		return c[:]
+	}, 2)
+	if err == nil {
+		if full, perr := ParseFullTOC(b); perr == nil {
+			if l, lerr := full.Layout(); lerr == nil && len(l.Tracks()) > 0 {
+				return l, nil
+			}
+		}
+	}
+	t, err := d.TOC(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.Layout()
+}
+
+// MSInfo is what cdrecord -msinfo prints: the start of the last session
+// and the next writable address (for mkisofs -C).
+func (d *Drive) MSInfo(ctx context.Context) (MSInfo, error) {
+	b, err := d.readSized(ctx, "READ TOC (session info)", func(n uint16) []byte {
+		c := ReadTOC(TOCFormatSessionInfo, false, 0, n)
+		return c[:]
+	}, 2)
+	if err != nil {
+		return MSInfo{}, err
+	}
+	si, err := ParseSessionInfo(b, false)
+	if err != nil {
+		return MSInfo{}, err
+	}
+	tb, err := d.readSized(ctx, "READ TRACK INFORMATION", func(n uint16) []byte {
+		c := ReadTrackInfo(TrackByNumber, InvisibleTrack, false, n)
+		return c[:]
+	}, 2)
+	if err != nil {
+		return MSInfo{}, err
+	}
+	ti, err := ParseTrackInfo(tb)
+	if err != nil {
+		return MSInfo{}, err
+	}
+	return MultiSession(si, ti)
+}
+
+// Read reads count 2048-byte blocks from lba into buf (READ(10)).
+func (d *Drive) Read(ctx context.Context, lba cd.LBA, count uint16, buf []byte) error {
+	if len(buf) < int(count)*cd.DataSectorSize {
+		return fmt.Errorf("mmc: READ(10): a buffer of %d bytes for %d blocks", len(buf), count)
+	}
+	c := Read10(lba, count, false)
+	return d.do(ctx, "READ(10)", c[:], scsi.FromDevice, buf[:int(count)*cd.DataSectorSize])
+}
+
+// Eject opens the tray; Load closes it.
+func (d *Drive) Eject(ctx context.Context) error {
+	_ = scsi.PreventAllowMediumRemoval(ctx, d.t, scsi.AllowRemoval)
+	return scsi.StartStopUnit(ctx, d.t, scsi.Eject, false)
+}
+
+// Load closes the tray and loads the disc.
+func (d *Drive) Load(ctx context.Context) error {
+	return scsi.StartStopUnit(ctx, d.t, scsi.Load, false)
+}
