@@ -88,6 +88,20 @@ type driveJSON struct {
 	Error     string   `json:"error,omitempty"`
 }
 
+// withDrive resolves the drive the user named, opens it and calls fn.
+func withDrive(name string, fn func(d *mmc.Drive, path string) error) error {
+	path, err := resolveDrive(name)
+	if err != nil {
+		return err
+	}
+	d, dev, err := openDrive(path)
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
+	return fn(d, path)
+}
+
 func openDrive(path string) (*mmc.Drive, *sgio.Device, error) {
 	dev, err := sgio.Open(path, &sgio.Options{ReadOnly: true})
 	if err != nil {
@@ -235,68 +249,63 @@ block and length, and the multi-session information of an appendable disc.
   spindle toc --drive /dev/sr1 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			path, err := resolveDrive(drive)
-			if err != nil {
-				return err
-			}
-			d, dev, err := openDrive(path)
-			if err != nil {
-				return err
-			}
-			defer dev.Close()
-			ctx := c.Context()
-			if err := d.Ready(ctx); err != nil {
-				return fmt.Errorf("disc-info %s: %w", path, err)
-			}
-			j := discInfoJSON{Drive: path, Tracks: []trackJSON{}}
-			if cf, err := d.Configuration(ctx); err == nil {
-				j.Profile = cf.CurrentProfile.String()
-			}
-			if di, err := d.DiscInfo(ctx); err == nil {
-				j.Status, j.Erasable = di.Status.String(), di.Erasable
-			}
-			if capa, err := d.Capacity(ctx); err == nil {
-				j.Blocks = int64(capa.LastLBA) + 1
-			}
-			l, err := d.Layout(ctx)
-			if err != nil {
-				return fmt.Errorf("disc-info %s: %w", path, err)
-			}
-			j.Class, j.Sessions = discClass(l), len(l.Sessions)
-			for _, s := range l.Sessions {
-				for _, t := range s.Tracks {
-					j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length)})
-				}
-				j.LeadOut = int32(s.LeadOut)
-			}
-			if ms, err := d.MSInfo(ctx); err == nil {
-				j.MSInfo = ms.String()
-			}
-			if asJSON {
-				return writeJSON(c.OutOrStdout(), j)
-			}
-			w := &fieldWriter{w: c.OutOrStdout()}
-			w.field("Drive", path)
-			w.field("Media", j.Profile)
-			if j.Status != "" {
-				w.field("Status", j.Status)
-			}
-			w.field("Size", fmt.Sprintf("%d blocks", j.Blocks))
-			w.field("Disc class", j.Class)
-			w.field("Sessions", strconv.Itoa(j.Sessions))
-			for _, t := range j.Tracks {
-				w.field(fmt.Sprintf("Track %d", t.Number), fmt.Sprintf("session %d, %s, start %d, %d blocks", t.Session, t.Mode, t.Start, t.Length))
-			}
-			w.field("Lead-out", strconv.Itoa(int(j.LeadOut)))
-			if j.MSInfo != "" {
-				w.field("msinfo", j.MSInfo)
-			}
-			return w.err
+			return withDrive(drive, func(d *mmc.Drive, path string) error { return discInfo(c, d, path, asJSON) })
 		},
 	}
 	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+func discInfo(c *cobra.Command, d *mmc.Drive, path string, asJSON bool) error {
+	ctx := c.Context()
+	if err := d.Ready(ctx); err != nil {
+		return fmt.Errorf("disc-info %s: %w", path, err)
+	}
+	j := discInfoJSON{Drive: path, Tracks: []trackJSON{}}
+	if cf, err := d.Configuration(ctx); err == nil {
+		j.Profile = cf.CurrentProfile.String()
+	}
+	if di, err := d.DiscInfo(ctx); err == nil {
+		j.Status, j.Erasable = di.Status.String(), di.Erasable
+	}
+	if capa, err := d.Capacity(ctx); err == nil {
+		j.Blocks = int64(capa.LastLBA) + 1
+	}
+	l, err := d.Layout(ctx)
+	if err != nil {
+		return fmt.Errorf("disc-info %s: %w", path, err)
+	}
+	j.Class, j.Sessions = discClass(l), len(l.Sessions)
+	for _, s := range l.Sessions {
+		for _, t := range s.Tracks {
+			j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length)})
+		}
+		j.LeadOut = int32(s.LeadOut)
+	}
+	if ms, err := d.MSInfo(ctx); err == nil {
+		j.MSInfo = ms.String()
+	}
+	if asJSON {
+		return writeJSON(c.OutOrStdout(), j)
+	}
+	w := &fieldWriter{w: c.OutOrStdout()}
+	w.field("Drive", path)
+	w.field("Media", j.Profile)
+	if j.Status != "" {
+		w.field("Status", j.Status)
+	}
+	w.field("Size", fmt.Sprintf("%d blocks", j.Blocks))
+	w.field("Disc class", j.Class)
+	w.field("Sessions", strconv.Itoa(j.Sessions))
+	for _, t := range j.Tracks {
+		w.field(fmt.Sprintf("Track %d", t.Number), fmt.Sprintf("session %d, %s, start %d, %d blocks", t.Session, t.Mode, t.Start, t.Length))
+	}
+	w.field("Lead-out", strconv.Itoa(int(j.LeadOut)))
+	if j.MSInfo != "" {
+		w.field("msinfo", j.MSInfo)
+	}
+	return w.err
 }
 
 func newMsinfoCmd() *cobra.Command {
@@ -312,24 +321,17 @@ next one will start, as cdrecord -msinfo prints them for mkisofs -C:
 ` + exitCodesHelp,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			path, err := resolveDrive(drive)
-			if err != nil {
-				return err
-			}
-			d, dev, err := openDrive(path)
-			if err != nil {
-				return err
-			}
-			defer dev.Close()
-			if err := d.Ready(c.Context()); err != nil {
-				return fmt.Errorf("msinfo %s: %w", path, err)
-			}
-			ms, err := d.MSInfo(c.Context())
-			if err != nil {
-				return fmt.Errorf("msinfo %s: %w", path, err)
-			}
-			fmt.Fprintln(c.OutOrStdout(), ms.String())
-			return nil
+			return withDrive(drive, func(d *mmc.Drive, path string) error {
+				if err := d.Ready(c.Context()); err != nil {
+					return fmt.Errorf("msinfo %s: %w", path, err)
+				}
+				ms, err := d.MSInfo(c.Context())
+				if err != nil {
+					return fmt.Errorf("msinfo %s: %w", path, err)
+				}
+				fmt.Fprintln(c.OutOrStdout(), ms.String())
+				return nil
+			})
 		},
 	}
 	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")
@@ -347,27 +349,21 @@ func newTrayCmd(eject bool) *cobra.Command {
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			path, err := resolveDrive(drive)
-			if err != nil {
-				return err
-			}
-			if at := mountedAt(path); at != "" && eject {
-				return fmt.Errorf("eject %s: the disc is mounted on %s; umount it first", path, at)
-			}
-			d, dev, err := openDrive(path)
-			if err != nil {
-				return err
-			}
-			defer dev.Close()
-			if eject {
-				err = d.Eject(c.Context())
-			} else {
-				err = d.Load(c.Context())
-			}
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", use, path, err)
-			}
-			return nil
+			return withDrive(drive, func(d *mmc.Drive, path string) error {
+				if at := mountedAt(path); at != "" && eject {
+					return fmt.Errorf("eject %s: the disc is mounted on %s; umount it first", path, at)
+				}
+				var err error
+				if eject {
+					err = d.Eject(c.Context())
+				} else {
+					err = d.Load(c.Context())
+				}
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", use, path, err)
+				}
+				return nil
+			})
 		},
 	}
 	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")

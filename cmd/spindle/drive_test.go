@@ -20,15 +20,8 @@ import (
 // the sample image, and compares with cd-info in the same guest: the same
 // identity, track list and lead-out.
 func TestDrivesInGuest(t *testing.T) {
-	testtool.Need(t, "qemu-system-x86_64")
 	cdInfo := testtool.Need(t, "cd-info")
-	harness := filepath.Join("..", "..", "..", "shared", "tools", "qemu-drive", "run-guest.sh")
-	if _, err := os.Stat(harness); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("run-guest.sh: %v", err)
-		}
-		t.Skipf("run-guest.sh: %v", err)
-	}
+	harness := testtool.GuestHarness(t)
 	dir := t.TempDir()
 	img := filepath.Join(dir, "sample.iso")
 	if code := run(context.Background(), []string{"master", "--sample", "-q", "-o", img}); code != 0 {

@@ -72,17 +72,10 @@ func TestOpenErrors(t *testing.T) {
 // is QEMU's emulated one (scsi-cd, and ide-cd on AHCI), backed by an image
 // of random bytes: a drive we did not write answers our commands.
 func TestQEMUDrive(t *testing.T) {
-	testtool.Need(t, "qemu-system-x86_64")
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the guest is x86-64")
 	}
-	harness := filepath.Join("..", "..", "..", "shared", "tools", "qemu-drive", "run-guest.sh")
-	if _, err := os.Stat(harness); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("run-guest.sh: %v", err)
-		}
-		t.Skipf("run-guest.sh: %v", err)
-	}
+	harness := testtool.GuestHarness(t)
 	dir := t.TempDir()
 	img := make([]byte, 600*2048)
 	rand.Read(img)
