@@ -21,6 +21,8 @@ import (
 // identity, track list and lead-out.
 func TestDrivesInGuest(t *testing.T) {
 	cdInfo := testtool.Need(t, "cd-info")
+	sgInq := testtool.Need(t, "sg_inq")
+	sgReadcap := testtool.Need(t, "sg_readcap")
 	harness := testtool.GuestHarness(t)
 	dir := t.TempDir()
 	img := filepath.Join(dir, "sample.iso")
@@ -40,8 +42,8 @@ func TestDrivesInGuest(t *testing.T) {
 		t.Run(bus, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			script := `./spindle drives --json; echo '=== disc-info'; ./spindle disc-info --json; echo '=== cd-info'; cd-info --no-cddb --no-header /dev/sr0; echo '=== end'`
-			cmd := exec.CommandContext(ctx, "bash", harness, "-t", "240", "-B", bus, "-c", img, "-d", bin, "-b", cdInfo, "--", script)
+			script := `./spindle drives --json; echo '=== disc-info'; ./spindle disc-info --json; echo '=== cd-info'; cd-info --no-cddb --no-header /dev/sr0; echo '=== sg_inq'; sg_inq /dev/sr0; echo '=== sg_readcap'; sg_readcap /dev/sr0; echo '=== end'`
+			cmd := exec.CommandContext(ctx, "bash", harness, "-t", "240", "-B", bus, "-c", img, "-d", bin, "-b", cdInfo, "-b", sgInq, "-b", sgReadcap, "--", script)
 			raw, err := cmd.CombinedOutput()
 			out := string(raw)
 			if err != nil {
@@ -77,6 +79,18 @@ func TestDrivesInGuest(t *testing.T) {
 			}
 			if !regexp.MustCompile(`(?m)^\s*1: 00:02:00\s+000000 data`).MatchString(cdi) {
 				t.Errorf("cd-info's track 1 differs from spindle's (data at 0):\n%s", cdi)
+			}
+			// sg3_utils: the same identity and capacity.
+			inq := regexp.MustCompile(`(?m)Vendor identification: (.*)\n\s*Product identification: (.*)\n\s*Product revision level: (.*)`).FindStringSubmatch(cdi)
+			if inq == nil || strings.TrimSpace(inq[1]) != drives[0].Vendor || strings.TrimSpace(inq[2]) != drives[0].Product || strings.TrimSpace(inq[3]) != drives[0].Revision {
+				t.Errorf("sg_inq identity %q, spindle %+v", inq, drives[0])
+			}
+			rc := regexp.MustCompile(`Last LBA=(\d+)`).FindStringSubmatch(cdi)
+			if rc == nil {
+				t.Fatalf("sg_readcap printed no last LBA:\n%s", cdi)
+			}
+			if last, _ := strconv.ParseInt(rc[1], 10, 64); last+1 != info.Blocks {
+				t.Errorf("sg_readcap: last LBA %d; spindle: %d blocks", last, info.Blocks)
 			}
 		})
 	}
