@@ -6,10 +6,15 @@
 package testtool
 
 import (
+	"context"
+	"crypto/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Need returns the path of the program name, or ends the test: skipped
@@ -56,3 +61,48 @@ func GuestHarness(t testing.TB) string {
 	}
 	return p
 }
+
+// GuestBuses are the two ways run-guest.sh attaches a drive: QEMU's
+// scsi-cd on virtio-scsi, and ide-cd on AHCI (ATAPI through libata).
+var GuestBuses = []string{"virtio", "ahci"}
+
+// RunTestInGuest builds the calling package's test binary (static) and,
+// for each bus, runs its TestInGuest inside a Linux guest whose drive
+// holds a fresh image of blocks 2048-byte blocks of random data, copied
+// into the guest's working directory as disc.img. The guest test finds
+// the bus in the environment variable TESTTOOL_GUEST_BUS.
+func RunTestInGuest(t *testing.T, blocks int) {
+	t.Helper()
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the guest is x86-64")
+	}
+	harness := GuestHarness(t)
+	dir := t.TempDir()
+	img := make([]byte, blocks*2048)
+	rand.Read(img)
+	if err := os.WriteFile(filepath.Join(dir, "disc.img"), img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "test", "-c", "-o", filepath.Join(dir, "pkg.test"), ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	for _, bus := range GuestBuses {
+		t.Run(bus, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", harness, "-t", "240", "-B", bus, "-c", filepath.Join(dir, "disc.img"), "-d", dir, "--",
+				"TESTTOOL_GUEST_BUS="+bus+" ./pkg.test -test.run TestInGuest -test.v")
+			out, err := cmd.CombinedOutput()
+			t.Logf("guest:\n%s", out)
+			if err != nil || !strings.Contains(string(out), "--- PASS: TestInGuest") {
+				t.Fatalf("guest: %v", err)
+			}
+		})
+	}
+}
+
+// GuestBus is the bus RunTestInGuest started the guest with; empty when
+// not running in such a guest.
+func GuestBus() string { return os.Getenv("TESTTOOL_GUEST_BUS") }

@@ -5,13 +5,10 @@ package sgio
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -71,45 +68,15 @@ func TestOpenErrors(t *testing.T) {
 // TestQEMUDrive runs TestInGuest inside a Linux guest whose CD-ROM drive
 // is QEMU's emulated one (scsi-cd, and ide-cd on AHCI), backed by an image
 // of random bytes: a drive we did not write answers our commands.
-func TestQEMUDrive(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the guest is x86-64")
-	}
-	harness := testtool.GuestHarness(t)
-	dir := t.TempDir()
-	img := make([]byte, 600*2048)
-	rand.Read(img)
-	if err := os.WriteFile(filepath.Join(dir, "disc.img"), img, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command("go", "test", "-c", "-o", filepath.Join(dir, "sgio.test"), ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go test -c: %v\n%s", err, out)
-	}
-	for _, bus := range []string{"virtio", "ahci"} {
-		t.Run(bus, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, "bash", harness, "-t", "240", "-B", bus, "-c", filepath.Join(dir, "disc.img"), "-d", dir, "--",
-				"SPINDLE_SGIO_GUEST=/work/disc.img ./sgio.test -test.run TestInGuest -test.v")
-			out, err := cmd.CombinedOutput()
-			t.Logf("guest:\n%s", out)
-			if err != nil || !strings.Contains(string(out), "--- PASS: TestInGuest") {
-				t.Fatalf("guest: %v\n%s", err, out)
-			}
-		})
-	}
-}
+func TestQEMUDrive(t *testing.T) { testtool.RunTestInGuest(t, 600) }
 
 // TestInGuest runs inside the guest TestQEMUDrive starts: identity,
 // readiness, capacity and data of /dev/sr0 through SG_IO.
 func TestInGuest(t *testing.T) {
-	imgPath := os.Getenv("SPINDLE_SGIO_GUEST")
-	if imgPath == "" {
+	if testtool.GuestBus() == "" {
 		t.Skip("runs inside the guest that TestQEMUDrive starts")
 	}
-	img, err := os.ReadFile(imgPath)
+	img, err := os.ReadFile("disc.img")
 	if err != nil {
 		t.Fatal(err)
 	}
