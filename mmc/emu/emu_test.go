@@ -1,0 +1,405 @@
+package emu
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"spindle/cd"
+	"spindle/mmc"
+	"spindle/mmc/mmctest"
+	"spindle/scsi"
+)
+
+func image(blocks int) []byte {
+	b := make([]byte, blocks*cd.DataSectorSize)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func pressed(t *testing.T, k Kind, img []byte) *Drive {
+	t.Helper()
+	m, err := NewPressed(k, bytes.NewReader(img), int64(len(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{})
+	d.Insert(m)
+	return d
+}
+
+// TestConformance runs the conformance suite of the device layer against
+// the emulator: it must pass with no quirk declared.
+func TestConformance(t *testing.T) {
+	img := image(1000)
+	mmctest.Run(t, pressed(t, CDROM, img), mmctest.Disc{Image: img})
+}
+
+func do(t *testing.T, d *Drive, cdb []byte, dir scsi.Direction, data []byte) (scsi.Result, error) {
+	t.Helper()
+	res, err := d.Do(context.Background(), &scsi.Command{CDB: cdb, Direction: dir, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, scsi.CheckStatus(res)
+}
+
+// ready consumes the unit attentions of power-on and disc insertion.
+func ready(t *testing.T, d *Drive) {
+	t.Helper()
+	var err error
+	for range 3 {
+		if err = scsi.TestUnitReady(context.Background(), d); err == nil {
+			return
+		}
+	}
+	t.Fatal(err)
+}
+
+func senseOf(err error) (scsi.Sense, bool) {
+	var se *scsi.SenseError
+	if errors.As(err, &se) {
+		return se.Sense, true
+	}
+	return scsi.Sense{}, false
+}
+
+func TestNoMediumAndTray(t *testing.T) {
+	d := New(Config{})
+	_, err := do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if s, ok := senseOf(err); !ok || s.Key != scsi.KeyUnitAttention || s.ASC != 0x29 {
+		t.Fatalf("first command: %v, want the power-on unit attention", err)
+	}
+	_, err = do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if !errors.Is(err, scsi.ErrNoMedium) {
+		t.Fatalf("TUR without a disc: %v", err)
+	}
+	// READ CAPACITY with no disc fails; INQUIRY works.
+	if _, err := do(t, d, scsi.InquiryCDB(true, 0, 64), scsi.FromDevice, make([]byte, 64)); err != nil {
+		t.Fatal(err)
+	}
+	img := image(20)
+	m, _ := NewPressed(CDROM, bytes.NewReader(img), int64(len(img)))
+	d.Insert(m)
+	_, err = do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if s, ok := senseOf(err); !ok || s.ASC != 0x28 {
+		t.Fatalf("after insertion: %v, want medium may have changed", err)
+	}
+	// GESN reports NewMedia once.
+	gesn := []byte{0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8, 0}
+	buf := make([]byte, 8)
+	if _, err := do(t, d, gesn, scsi.FromDevice, buf); err != nil || buf[4] != 2 || buf[5]&2 == 0 {
+		t.Fatalf("GESN: % x, %v", buf, err)
+	}
+	if _, err := do(t, d, gesn, scsi.FromDevice, buf); err != nil || buf[4] != 0 {
+		t.Fatalf("GESN again: % x, %v", buf, err)
+	}
+	// Eject: tray open, no medium.
+	if err := scsi.StartStopUnit(context.Background(), d, scsi.StartStop(2), false); err != nil {
+		t.Fatal(err)
+	}
+	_, err = do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if s, ok := senseOf(err); !ok || s.ASC != 0x3A || s.ASCQ != 0x02 {
+		t.Fatalf("tray open: %v", err)
+	}
+	if err := scsi.StartStopUnit(context.Background(), d, scsi.StartStop(3), false); err != nil {
+		t.Fatal(err)
+	}
+	ready(t, d)
+}
+
+func TestUnknownOpcode(t *testing.T) {
+	d := New(Config{})
+	_, err := do(t, d, []byte{0xFF, 0, 0, 0, 0, 0}, scsi.None, nil)
+	if s, ok := senseOf(err); !ok || s.Key != scsi.KeyIllegalRequest || s.ASC != 0x20 {
+		t.Fatalf("%v", err)
+	}
+	_, err = do(t, d, []byte{0x28, 0}, scsi.None, nil)
+	if s, ok := senseOf(err); !ok || s.ASC != 0x24 {
+		t.Fatalf("short CDB: %v", err)
+	}
+}
+
+func TestConfigurationAndProfiles(t *testing.T) {
+	for _, k := range []Kind{CDR, CDRW, DVDR, DVDPlusRW, BDR, BDRE} {
+		t.Run(k.String(), func(t *testing.T) {
+			m, err := NewBlank(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := New(Config{})
+			d.Insert(m)
+			ready(t, d)
+			c, err := mmc.NewDrive(d).Configuration(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.CurrentProfile != k.Profile() {
+				t.Errorf("current profile %v, want %v", c.CurrentProfile, k.Profile())
+			}
+			cur := 0
+			for _, p := range c.Profiles() {
+				if p.Current {
+					cur++
+				}
+			}
+			if cur != 1 {
+				t.Errorf("%d current profiles", cur)
+			}
+			if k.IsCD() {
+				if f, ok := c.Feature(mmc.FeatureCDTAO); !ok || !f.Current {
+					t.Errorf("CD TAO feature: %+v %v", f, ok)
+				}
+			}
+			di, err := mmc.NewDrive(d).DiscInfo(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if di.Status.String() != "empty" {
+				t.Errorf("blank %v: disc status %v", k, di.Status)
+			}
+		})
+	}
+}
+
+func cdb10(op byte, lba uint32, n uint16) []byte {
+	c := make([]byte, 10)
+	c[0] = op
+	binary.BigEndian.PutUint32(c[2:], lba)
+	binary.BigEndian.PutUint16(c[7:], n)
+	return c
+}
+
+func trackInfo(t *testing.T, d *Drive, track uint32) *mmc.TrackInfo {
+	t.Helper()
+	cdb := mmc.ReadTrackInfo(mmc.TrackByNumber, track, false, 48)
+	buf := make([]byte, 48)
+	if _, err := do(t, d, cdb[:], scsi.FromDevice, buf); err != nil {
+		t.Fatalf("READ TRACK INFORMATION %d: %v", track, err)
+	}
+	ti, err := mmc.ParseTrackInfo(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ti
+}
+
+// burnTAO writes img as one track at once at the next writable address
+// and closes the track and, with multi, the session leaving the disc open.
+func burnTAO(t *testing.T, d *Drive, img []byte, multi bool) cd.LBA {
+	t.Helper()
+	// Write parameters: TAO, Mode 1, multi-session field 3 (next session
+	// allowed) or 0.
+	ms, err := scsi.ModeSense10(context.Background(), d, 0, 0x05, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := ms.Page(0x05, 0)
+	if !ok {
+		t.Fatal("no page 05h")
+	}
+	p.Data[0] = p.Data[0]&0xF0 | writeTAO
+	p.Data[1] = 0x04
+	if multi {
+		p.Data[1] |= 0xC0
+	}
+	p.Data[2] = byte(BlockMode1)
+	ms.Pages = []scsi.ModePage{p}
+	if err := scsi.ModeSelect10(context.Background(), d, &ms, false); err != nil {
+		t.Fatal(err)
+	}
+	ti := trackInfo(t, d, 0xFF)
+	if !ti.NWAValid {
+		t.Fatal("no next writable address")
+	}
+	nwa := ti.NextWritable
+	const chunk = 16
+	for i := 0; i < len(img); i += chunk * cd.DataSectorSize {
+		n := min(chunk, (len(img)-i)/cd.DataSectorSize)
+		if _, err := do(t, d, cdb10(0x2A, uint32(nwa)+uint32(i/cd.DataSectorSize), uint16(n)), scsi.ToDevice, img[i:i+n*cd.DataSectorSize]); err != nil {
+			t.Fatalf("WRITE at %d: %v", int(nwa)+i/cd.DataSectorSize, err)
+		}
+	}
+	if _, err := do(t, d, []byte{0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0}, scsi.None, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := do(t, d, []byte{0x5B, 0, 1, 0, 0, byte(ti.Track), 0, 0, 0, 0}, scsi.None, nil); err != nil {
+		t.Fatalf("CLOSE TRACK: %v", err)
+	}
+	if _, err := do(t, d, []byte{0x5B, 0, 2, 0, 0, 0, 0, 0, 0, 0}, scsi.None, nil); err != nil {
+		t.Fatalf("CLOSE SESSION: %v", err)
+	}
+	return nwa
+}
+
+func TestBurnCDRMultiSession(t *testing.T) {
+	m, err := NewBlank(CDR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	ctx := context.Background()
+	drv := mmc.NewDrive(d)
+
+	img1 := image(300)
+	if nwa := burnTAO(t, d, img1, true); nwa != 0 {
+		t.Fatalf("first NWA %d", nwa)
+	}
+	// The first session: one track of 300 blocks and two run-out blocks.
+	ti := trackInfo(t, d, 1)
+	if ti.Start != 0 || ti.Size != 302 {
+		t.Errorf("track 1: start %d size %d, want 0 and 302 (two run-out blocks)", ti.Start, ti.Size)
+	}
+	ms, err := drv.MSInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.LastSessionStart != 0 || ms.NextWritable != 302+11400 {
+		t.Errorf("msinfo %v, want 0,%d", ms, 302+11400)
+	}
+	// The run-out cannot be read; the track can.
+	buf := make([]byte, 300*cd.DataSectorSize)
+	if err := drv.Read(ctx, 0, 300, buf); err != nil || !bytes.Equal(buf, img1) {
+		t.Fatalf("read back: %v", err)
+	}
+	err = drv.Read(ctx, 300, 1, buf[:cd.DataSectorSize])
+	if s, ok := senseOf(err); !ok || s.Key != scsi.KeyMediumError {
+		t.Errorf("run-out read: %v, want a medium error", err)
+	}
+
+	img2 := image(100)
+	if nwa := burnTAO(t, d, img2, true); nwa != 302+11400 {
+		t.Fatalf("second NWA %d", nwa)
+	}
+	ms2, err := drv.MSInfo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms2.LastSessionStart != 302+11400 || ms2.NextWritable != 302+11400+102+6900 {
+		t.Errorf("msinfo after two sessions %v", ms2)
+	}
+	l, err := drv.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Sessions) != 2 || l.Sessions[1].Tracks[0].Start != 302+11400 {
+		t.Errorf("layout %+v", l)
+	}
+	di, err := drv.DiscInfo(ctx)
+	if err != nil || di.Status.String() != "incomplete" || di.Sessions != 3 {
+		t.Errorf("disc info %+v %v", di, err)
+	}
+	// READ CD gives the raw sector with a valid EDC and ECC.
+	cdb, err := mmc.ReadCD(302+11400+5, 1, mmc.ReadCDOptions{Sync: true, Headers: mmc.HeaderAll, UserData: true, EDCECC: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw [cd.RawSectorSize]byte
+	if _, err := do(t, d, cdb[:], scsi.FromDevice, raw[:]); err != nil {
+		t.Fatal(err)
+	}
+	if c := cd.CheckSector(&raw, 302+11400+5); !c.OK() {
+		t.Errorf("raw sector: %+v", c)
+	}
+	if !bytes.Equal(raw[16:2064], img2[5*2048:6*2048]) {
+		t.Error("raw sector user data differs")
+	}
+}
+
+func TestTestWriteRecordsNothing(t *testing.T) {
+	m, _ := NewBlank(CDR)
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	ms, _ := scsi.ModeSense10(context.Background(), d, 0, 0x05, 0)
+	p, _ := ms.Page(0x05, 0)
+	p.Data[0] |= 0x10
+	ms.Pages = []scsi.ModePage{p}
+	if err := scsi.ModeSelect10(context.Background(), d, &ms, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := do(t, d, cdb10(0x2A, 0, 1), scsi.ToDevice, make([]byte, 2048)); err != nil {
+		t.Fatal(err)
+	}
+	if ti := trackInfo(t, d, 1); !ti.Blank || ti.NextWritable != 0 {
+		t.Errorf("after a test write: %+v", ti)
+	}
+}
+
+func TestOverwritableMedia(t *testing.T) {
+	for _, k := range []Kind{DVDPlusRW, BDRE} {
+		t.Run(k.String(), func(t *testing.T) {
+			m, _ := NewBlank(k)
+			d := New(Config{})
+			d.Insert(m)
+			ready(t, d)
+			_, err := do(t, d, cdb10(0x2A, 0, 1), scsi.ToDevice, make([]byte, 2048))
+			if err == nil {
+				t.Fatal("write to an unformatted disc succeeded")
+			}
+			typ := byte(0x26)
+			if k == BDRE {
+				typ = 0x30
+			}
+			param := []byte{0, 0x02, 0, 8, 0xFF, 0xFF, 0xFF, 0xFF, typ << 2, 0, 0, 0}
+			if _, err := do(t, d, []byte{0x04, 0x11, 0, 0, 0, 0}, scsi.ToDevice, param); err != nil {
+				t.Fatalf("FORMAT UNIT: %v", err)
+			}
+			data := image(32)
+			if _, err := do(t, d, cdb10(0x2A, 1000, 32), scsi.ToDevice, data); err != nil {
+				t.Fatal(err)
+			}
+			got := make([]byte, len(data))
+			if err := mmc.NewDrive(d).Read(context.Background(), 1000, 32, got); err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("read back: %v", err)
+			}
+		})
+	}
+}
+
+func TestFaults(t *testing.T) {
+	img := image(100)
+	m, _ := NewPressed(CDROM, bytes.NewReader(img), int64(len(img)))
+	d := New(Config{Faults: Faults{
+		Unreadable: []Extent{{Start: 10, Length: 2}},
+		Retry:      []RetryFault{{Extent: Extent{Start: 20, Length: 1}, Attempts: 3}},
+	}})
+	d.Insert(m)
+	ready(t, d)
+	drv := mmc.NewDrive(d)
+	buf := make([]byte, 2048)
+	err := drv.Read(context.Background(), 11, 1, buf)
+	if s, ok := senseOf(err); !ok || s.Key != scsi.KeyMediumError || s.ASC != 0x11 || s.Info != 11 {
+		t.Fatalf("unreadable: %v", err)
+	}
+	for i := 1; i <= 3; i++ {
+		err := drv.Read(context.Background(), 20, 1, buf)
+		if (err == nil) != (i == 3) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	// Another drive reads the same disc.
+	d2 := New(Config{})
+	d2.Insert(d.Remove())
+	ready(t, d2)
+	if err := mmc.NewDrive(d2).Read(context.Background(), 11, 1, buf); err != nil || !bytes.Equal(buf, img[11*2048:12*2048]) {
+		t.Fatalf("second drive: %v", err)
+	}
+}
+
+func TestLog(t *testing.T) {
+	var log []Entry
+	d := New(Config{Log: func(e Entry) { log = append(log, e) }})
+	do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if len(log) != 1 || log[0].Status != scsi.StatusCheckCondition || log[0].ASC != 0x29 {
+		t.Fatalf("log %v", log)
+	}
+}
