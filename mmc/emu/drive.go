@@ -239,6 +239,10 @@ type handler struct {
 	// flags
 	noMedium bool // runs without a medium (INQUIRY, ...)
 	noAttend bool // not held up by a pending UNIT ATTENTION
+	// mutates: the command changes the medium's recording state, which
+	// is saved when it succeeds (WRITE marks the state dirty instead, and
+	// the next state-changing command or SYNCHRONIZE CACHE saves it).
+	mutates bool
 }
 
 // Do executes c (scsi.Transport). It never returns a transport error for
@@ -331,8 +335,18 @@ func (d *Drive) exec(r *request) ([]byte, error) {
 	if d.medium != nil {
 		// The medium's state belongs to the drive it is in while a
 		// command runs.
-		d.medium.mu.Lock()
-		defer d.medium.mu.Unlock()
+		m := d.medium
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		data, err := h.fn(d, r)
+		if err == nil && h.mutates {
+			if r.cdb[0] == 0x2A || r.cdb[0] == 0xAA {
+				m.dirty = true
+			} else if err = m.save(); err == nil {
+				m.dirty = false
+			}
+		}
+		return data, err
 	}
 	return h.fn(d, r)
 }
@@ -368,4 +382,14 @@ func lbaMSF(a cd.LBA) cd.MSF {
 		return cd.MSF{M: 0xFF, S: 0xFF, F: 0xFF}
 	}
 	return m
+}
+
+// Settle drops the pending unit attentions (power-on, medium change) as
+// if a host had already seen them: for a drive that one command opens
+// and uses at once.
+func (d *Drive) Settle() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.attention = nil
+	d.mediaEvent = 0
 }

@@ -403,3 +403,42 @@ func TestLog(t *testing.T) {
 		t.Fatalf("log %v", log)
 	}
 }
+
+func TestDirPersists(t *testing.T) {
+	dir := t.TempDir()
+	m, err := CreateDir(dir, CDR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	img := image(40)
+	burnTAO(t, d, img, true)
+	if err := d.Remove().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CreateDir(dir, CDR); err == nil {
+		t.Fatal("CreateDir over an existing disc succeeded")
+	}
+	m2, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	d2 := New(Config{})
+	d2.Insert(m2)
+	ready(t, d2)
+	drv := mmc.NewDrive(d2)
+	ms, err := drv.MSInfo(context.Background())
+	if err != nil || ms.NextWritable != 42+11400 {
+		t.Fatalf("msinfo %v %v", ms, err)
+	}
+	buf := make([]byte, len(img))
+	if err := drv.Read(context.Background(), 0, 40, buf); err != nil || !bytes.Equal(buf, img) {
+		t.Fatalf("read back: %v", err)
+	}
+	if _, err := OpenDir(t.TempDir()); !errors.Is(err, ErrNoMediumDir) {
+		t.Fatalf("empty dir: %v", err)
+	}
+}

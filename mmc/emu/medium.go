@@ -116,6 +116,11 @@ type Medium struct {
 	// address 0, each slot holding the block as the host wrote it (or a
 	// raw sector when st.Raw).
 	blocks store
+	// dir, image and file are set for a medium kept in a directory
+	// (OpenDir): its state is saved there after every change.
+	dir, image string
+	file       interface{ Close() error }
+	dirty      bool // written blocks not yet counted in the saved state
 }
 
 // state is what a Medium persists (as JSON in its directory).

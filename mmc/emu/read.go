@@ -516,6 +516,7 @@ func (m *Medium) atip() ([]byte, error) {
 	b := make([]byte, 28)
 	put16(b, 26)
 	b[4] = 0x50 // indicative target writing power, reference speed
+	b[5] = 0x40 // URU: unrestricted use
 	if k == CDRW {
 		b[6] = 0x40 // disc type: CD-RW
 	}
