@@ -105,6 +105,8 @@ type Drive struct {
 	attempts map[cd.LBA]int
 
 	wp writeParams
+	// sao is the session being written at once after SEND CUE SHEET.
+	sao *sao
 	// speeds in kB/s set by SET CD SPEED / SET STREAMING.
 	readSpeed, writeSpeed int
 }
@@ -145,6 +147,7 @@ func (d *Drive) changed() {
 	d.attention = append(d.attention, senseData{key: scsi.KeyUnitAttention, asc: 0x28, ascq: 0x00})
 	d.mediaEvent = 2 // NewMedia
 	d.notReady = d.cfg.Faults.BecomingReady
+	d.sao = nil
 }
 
 // Remove takes the medium out of the drive (tray open) and returns it.

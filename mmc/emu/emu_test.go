@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"spindle/cd"
+	"spindle/disc"
 	"spindle/mmc"
 	"spindle/mmc/mmctest"
 	"spindle/scsi"
@@ -440,5 +441,91 @@ func TestDirPersists(t *testing.T) {
 	}
 	if _, err := OpenDir(t.TempDir()); !errors.Is(err, ErrNoMediumDir) {
 		t.Fatalf("empty dir: %v", err)
+	}
+}
+
+// TestSAO writes a session at once from a cue sheet built by package mmc:
+// two audio tracks and a data track, then reads the TOC, the audio
+// samples through READ CD and the data through READ(10).
+func TestSAO(t *testing.T) {
+	m, _ := NewBlank(CDR)
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	ctx := context.Background()
+	l := &disc.Layout{MCN: "0123456789012", Sessions: []disc.Session{{Number: 1, LeadOut: 750 + 150 + 300, Tracks: []disc.Track{
+		{Number: 1, Mode: disc.Audio, Start: 0, Length: 450, ISRC: "USABC1234567"},
+		{Number: 2, Mode: disc.Audio, Start: 450, Length: 300, Flags: disc.Flags{PreEmphasis: true}},
+		{Number: 3, Mode: disc.Mode1, Start: 900, Pregap: 150, Length: 300},
+	}}}}
+	sheet, err := mmc.NewCueSheet(l, 1, mmc.CueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sheet.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wp, _ := scsi.ModeSense10(ctx, d, 0, 0x05, 0)
+	p, _ := wp.Page(0x05, 0)
+	p.Data[0] = p.Data[0]&0xF0 | writeSAO
+	wp.Pages = []scsi.ModePage{p}
+	if err := scsi.ModeSelect10(ctx, d, &wp, false); err != nil {
+		t.Fatal(err)
+	}
+	cdb, _ := mmc.SendCueSheet(uint32(len(raw)))
+	if _, err := do(t, d, cdb[:], scsi.ToDevice, raw); err != nil {
+		t.Fatalf("SEND CUE SHEET: %v", err)
+	}
+	audio := image(750*cd.RawSectorSize/cd.DataSectorSize + 1)[:750*cd.RawSectorSize]
+	data := image(300)
+	// Pre-gap of track 1 (150 audio sectors of silence), the audio, the
+	// data track's pre-gap and the data, in that order.
+	writes := []struct {
+		lba  cd.LBA
+		n    int
+		size int
+		buf  []byte
+	}{
+		{-150, 150, cd.RawSectorSize, make([]byte, 150*cd.RawSectorSize)},
+		{0, 750, cd.RawSectorSize, audio},
+		{750, 150, cd.DataSectorSize, make([]byte, 150*cd.DataSectorSize)},
+		{900, 300, cd.DataSectorSize, data},
+	}
+	for _, w := range writes {
+		for i := 0; i < w.n; i += 25 {
+			k := min(25, w.n-i)
+			if _, err := do(t, d, cdb10(0x2A, uint32(w.lba)+uint32(i), uint16(k)), scsi.ToDevice, w.buf[i*w.size:(i+k)*w.size]); err != nil {
+				t.Fatalf("WRITE at %d: %v", int(w.lba)+i, err)
+			}
+		}
+	}
+	if _, err := do(t, d, []byte{0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0}, scsi.None, nil); err != nil {
+		t.Fatal(err)
+	}
+	drv := mmc.NewDrive(d)
+	got, err := drv.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := got.Tracks()
+	if len(tr) != 3 || tr[0].Mode != disc.Audio || tr[2].Mode != disc.Mode1 || tr[2].Start != 900 || !tr[1].Flags.PreEmphasis || got.Sessions[0].LeadOut != 1200 {
+		t.Fatalf("layout after SAO: %+v", got)
+	}
+	di, _ := drv.DiscInfo(ctx)
+	if di.Status.String() != "complete" {
+		t.Errorf("disc status %v, want complete (finalized)", di.Status)
+	}
+	c, _ := mmc.ReadCD(100, 2, mmc.ReadCDOptions{Type: mmc.SectorCDDA, UserData: true})
+	buf := make([]byte, 2*cd.RawSectorSize)
+	if _, err := do(t, d, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[100*cd.RawSectorSize:102*cd.RawSectorSize]) {
+		t.Fatalf("READ CD of audio: %v", err)
+	}
+	rd := make([]byte, 300*cd.DataSectorSize)
+	if err := drv.Read(ctx, 900, 300, rd); err != nil || !bytes.Equal(rd, data) {
+		t.Fatalf("READ(10) of the data track: %v", err)
+	}
+	if err := drv.Read(ctx, 10, 1, rd[:2048]); err == nil {
+		t.Error("READ(10) of an audio sector succeeded")
 	}
 }

@@ -119,7 +119,7 @@ func (d *Drive) readUser(r *request, a cd.LBA, dst []byte) error {
 	if t.Control&0x4 == 0 && m.st.Kind.IsCD() {
 		return errInvalidMode // READ(10) of CD-DA (MMC-6: 64h/00h)
 	}
-	if m.st.Raw {
+	if m.st.Raw || t.Block == blockRawSector {
 		var raw [cd.RawSectorSize]byte
 		if _, err := m.blocks.ReadAt(raw[:], int64(a)*int64(m.st.Slot)); err != nil {
 			return err
@@ -146,6 +146,11 @@ func (t *Track) sectorMode() cd.SectorMode {
 		return cd.Audio
 	}
 	switch t.Block {
+	case blockRawSector:
+		if t.DataMode == 2 {
+			return cd.Mode2Form1
+		}
+		return cd.Mode1
 	case BlockForm1, BlockForm1Sub:
 		return cd.Mode2Form1
 	case BlockForm2:
@@ -177,7 +182,7 @@ func (d *Drive) rawSector(r *request, a cd.LBA, dst *[cd.RawSectorSize]byte) (*T
 	var sub [4]byte
 	var user []byte
 	switch t.Block {
-	case BlockRaw:
+	case BlockRaw, blockRawSector:
 		_, err := m.blocks.ReadAt(dst[:], off)
 		return t, err
 	case BlockForm1Sub, BlockMode2:
@@ -629,6 +634,11 @@ func readTrackInfo(d *Drive, r *request) ([]byte, error) {
 		}
 	default:
 		return nil, errInvalidField
+	}
+	if t == nil && len(st.Tracks) == 0 && (typ != 1 || v == 1 || v == 0xFF) {
+		// Unformatted DVD+RW or BD-RE: one blank track over the medium,
+		// which libburn asks for before it formats.
+		t = &Track{Number: 1, Session: 1, State: TrackInvisible, DataMode: 1}
 	}
 	if t == nil {
 		return nil, errInvalidField

@@ -172,6 +172,9 @@ func (d *Drive) writeRandom(lba cd.LBA, n int, data []byte) error {
 func (d *Drive) writeSequential(lba cd.LBA, n int, data []byte) error {
 	m := d.medium
 	st := &m.st
+	if d.sao != nil {
+		return d.writeSAO(lba, n, data)
+	}
 	var t *Track
 	for i := range st.Tracks {
 		x := &st.Tracks[i]
@@ -263,8 +266,14 @@ func (m *Medium) storeBlocks(lba cd.LBA, bsize int, data []byte) error {
 }
 
 // synchronizeCache answers SYNCHRONIZE CACHE (35h): the emulator writes
-// through, so there is nothing to flush.
-func synchronizeCache(d *Drive, r *request) ([]byte, error) { return nil, nil }
+// through, so there is nothing to flush; a session written at once is
+// recorded when its last block has arrived.
+func synchronizeCache(d *Drive, r *request) ([]byte, error) {
+	if d.sao != nil && d.sao.next >= d.sao.leadOut {
+		return nil, d.finishSAO()
+	}
+	return nil, nil
+}
 
 // closeTrackSession answers CLOSE TRACK/SESSION (5Bh). Function 1 closes
 // a track, 2 closes the session (on DVD+R and BD-R without finalizing),
@@ -276,6 +285,15 @@ func closeTrackSession(d *Drive, r *request) ([]byte, error) {
 		return nil, errInvalidOpcode
 	}
 	fn := r.cdb[2] & 7
+	if d.sao != nil {
+		// Closing during session at once ends it: what was written is
+		// recorded (a drive writes the lead-out itself).
+		if d.sao.next > d.sao.start {
+			return nil, d.finishSAO()
+		}
+		d.sao = nil
+		return nil, nil
+	}
 	switch fn {
 	case 1:
 		t := m.invisible()
