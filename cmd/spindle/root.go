@@ -33,7 +33,7 @@ checks their raw sectors.
 		}
 		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
 	})
-	root.AddCommand(newMasterCmd(), newGrowCmd(), newRelocateCmd(), newConvertCmd(), newSplitCmd(), newCheckCmd(), newDrivesCmd(), newDiscInfoCmd(), newMsinfoCmd(), newTrayCmd(true), newTrayCmd(false), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newVerifyCmd(), newManCmd())
+	root.AddCommand(newMasterCmd(), newGrowCmd(), newRelocateCmd(), newConvertCmd(), newSplitCmd(), newCheckCmd(), newDrivesCmd(), newDiscInfoCmd(), newMsinfoCmd(), newTrayCmd(true), newTrayCmd(false), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newVerifyCmd(), newEmulateCmd(), newManCmd())
 	return root
 }
 

@@ -34,6 +34,7 @@ var commands = map[byte]handler{
 	0x5B: {fn: closeTrackSession, size: 10, mutates: true},
 	0x5C: {fn: readBufferCapacity, size: 10, noMedium: true},
 	0x5D: {fn: sendCueSheet, size: 10},
+	0x9E: {fn: readCapacity16, size: 16},
 	0xA1: {fn: blank, size: 12, mutates: true},
 	0xA8: {fn: read, size: 12},
 	0xAA: {fn: write, size: 12, mutates: true},

@@ -24,6 +24,24 @@ func readCapacity(d *Drive, r *request) ([]byte, error) {
 	return b, nil
 }
 
+// readCapacity16 answers SERVICE ACTION IN(16) / READ CAPACITY(16)
+// (9Eh/10h, SBC-3): not an MMC command, but QEMU's own CD-ROM and Linux
+// answer it, and iSCSI tools ask for it.
+func readCapacity16(d *Drive, r *request) ([]byte, error) {
+	if r.cdb[1]&0x1F != 0x10 {
+		return nil, errInvalidField
+	}
+	end := d.medium.recordedEnd()
+	b := make([]byte, 32)
+	last := end - 1
+	if last < 0 {
+		last = 0
+	}
+	put32(b[4:], uint32(last))
+	put32(b[8:], cd.DataSectorSize)
+	return b, nil
+}
+
 // read answers READ(10) (28h) and READ(12) (A8h): 2048-byte user data of
 // data blocks.
 func read(d *Drive, r *request) ([]byte, error) {

@@ -514,6 +514,10 @@ func formatUnit(d *Drive, r *request) ([]byte, error) {
 	default:
 		return nil, errParamList
 	}
+	st.Capacity = ki.capacity
+	if st.Kind == BDRE && typ == 0x31 {
+		st.Capacity = bdCapacity
+	}
 	st.Formatted = true
 	st.Finalized = false
 	st.Sessions = []Session{{Number: 1, Closed: true, LeadOut: cd.LBA(st.Capacity)}}
@@ -557,7 +561,12 @@ func readFormatCapacities(d *Drive, r *request) ([]byte, error) {
 	case DVDPlusRW:
 		desc(dvdPlusCapacity, 0x26<<2, 0)
 	case BDRE:
+		// libburn requires the first format descriptor of a BD to be
+		// type 00h (format with the default spare area), then takes
+		// the 30h (spare size chosen) and 31h (no spare) entries.
+		desc(bdREFormatted, 0x00<<2, 0x3000)
 		desc(bdREFormatted, 0x30<<2, 0x3000)
+		desc(bdREFormatted-0x40000, 0x30<<2, 0x43000)
 		desc(bdCapacity, 0x31<<2, 0)
 	case DVDRW:
 		desc(dvdMinusCapacity, 0x00<<2, 16)
