@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 	"math/rand/v2"
 	"testing"
 
@@ -521,11 +524,46 @@ func TestSAO(t *testing.T) {
 	if _, err := do(t, d, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[100*cd.RawSectorSize:102*cd.RawSectorSize]) {
 		t.Fatalf("READ CD of audio: %v", err)
 	}
+	// The same disc in a drive with a read offset of +6 samples and C2
+	// errors on sector 200.
+	d2 := New(Config{ReadOffset: 6, Faults: Faults{C2: []Extent{{Start: 200, Length: 1}}}})
+	d2.Insert(d.Remove())
+	ready(t, d2)
+	if _, err := do(t, d2, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[100*cd.RawSectorSize+24:102*cd.RawSectorSize+24]) {
+		t.Fatalf("READ CD with a read offset: %v", err)
+	}
+	c2cdb, _ := mmc.ReadCD(200, 1, mmc.ReadCDOptions{Type: mmc.SectorCDDA, UserData: true, C2: mmc.C2Bits})
+	c2buf := make([]byte, cd.RawSectorSize+294)
+	if _, err := do(t, d2, c2cdb[:], scsi.FromDevice, c2buf); err != nil || c2buf[cd.RawSectorSize] != 0xFF || bytes.Equal(c2buf[:cd.RawSectorSize], audio[200*cd.RawSectorSize+24:201*cd.RawSectorSize+24]) {
+		t.Fatalf("READ CD with C2 errors: %v", err)
+	}
+	drv = mmc.NewDrive(d2)
 	rd := make([]byte, 300*cd.DataSectorSize)
 	if err := drv.Read(ctx, 900, 300, rd); err != nil || !bytes.Equal(rd, data) {
 		t.Fatalf("READ(10) of the data track: %v", err)
 	}
 	if err := drv.Read(ctx, 10, 1, rd[:2048]); err == nil {
 		t.Error("READ(10) of an audio sector succeeded")
+	}
+}
+
+func TestBecomingReadyAndLostMedium(t *testing.T) {
+	img := image(10)
+	m, _ := NewPressed(DVDROM, bytes.NewReader(img), int64(len(img)))
+	d := New(Config{Faults: Faults{BecomingReady: 2, LoseMediumAfter: 8, Slow: []SlowFault{{Extent: Extent{Start: 3, Length: 1}, Delay: time.Millisecond}}}})
+	d.Insert(m)
+	var got []string
+	for range 8 {
+		_, err := do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+		s, _ := senseOf(err)
+		got = append(got, fmt.Sprintf("%02X/%02X", s.ASC, s.ASCQ))
+	}
+	want := "29/00 28/00 04/01 04/01 00/00 00/00 00/00 00/00"
+	if strings.Join(got, " ") != want {
+		t.Errorf("TUR sequence %v, want %s", got, want)
+	}
+	_, err := do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
+	if !errors.Is(err, scsi.ErrNoMedium) {
+		t.Errorf("after the medium was lost: %v", err)
 	}
 }

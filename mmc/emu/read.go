@@ -253,10 +253,25 @@ func readCD(d *Drive, r *request) ([]byte, error) {
 		if want != 0 && want != expectedType(mode) {
 			return nil, errInvalidMode
 		}
+		damaged := d.c2(a) && mode == cd.Audio
+		if mode == cd.Audio {
+			if err := d.offsetAudio(r, a, &raw); err != nil {
+				return nil, err
+			}
+			if damaged {
+				// What the C2 pointers flag is wrong: every 16th sample
+				// comes back inverted, as an uncorrected E32 error would
+				// leave it.
+				for j := 0; j+4 <= len(raw); j += 64 {
+					raw[j] ^= 0xFF
+					raw[j+1] ^= 0xFF
+				}
+			}
+		}
 		out = appendFields(out, &raw, mode, sel)
 		if sel&0x06 != 0 {
 			c2 := make([]byte, 294)
-			if d.c2(a) && mode == cd.Audio {
+			if damaged {
 				for j := range c2 {
 					c2[j] = 0xFF
 				}
@@ -284,6 +299,47 @@ func readCD(d *Drive, r *request) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// offsetAudio applies the drive's read offset to the CD-DA sector at a,
+// whose samples are in raw: a drive with a read offset of +n samples
+// returns, for sector a, the 2352 bytes starting n samples (4 bytes each)
+// later in the audio stream, reaching into the next sector; samples
+// outside the audio tracks read as silence (AccurateRip's convention).
+func (d *Drive) offsetAudio(r *request, a cd.LBA, raw *[cd.RawSectorSize]byte) error {
+	off := d.cfg.ReadOffset * 4
+	if off == 0 {
+		return nil
+	}
+	// The stream position of the first byte wanted.
+	first := int64(a)*cd.RawSectorSize + int64(off)
+	var out [cd.RawSectorSize]byte
+	var buf [cd.RawSectorSize]byte
+	for done := 0; done < cd.RawSectorSize; {
+		p := first + int64(done)
+		s := cd.LBA(floorDiv(p, cd.RawSectorSize))
+		in := int(p - int64(s)*cd.RawSectorSize)
+		n := min(cd.RawSectorSize-in, cd.RawSectorSize-done)
+		if s == a {
+			copy(out[done:], raw[in:in+n])
+		} else if t := d.medium.trackAt(s); t != nil && t.sectorMode() == cd.Audio && s < t.Start+cd.LBA(t.Written) {
+			if _, err := d.rawSector(r, s, &buf); err != nil {
+				return err
+			}
+			copy(out[done:], buf[in:in+n])
+		}
+		done += n
+	}
+	*raw = out
+	return nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // expectedType is the READ CD expected sector type of a mode.
