@@ -6,10 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"spindle/cd"
 	"spindle/disc"
