@@ -59,7 +59,12 @@ func guestRun(t *testing.T, drives []*emu.Drive, logs []*cmdLog, payload string,
 	for _, p := range progs {
 		args = append(args, "-b", testtool.Need(t, p))
 	}
-	args = append(args, "--", "sh", "-c", script)
+	// run-guest.sh joins its arguments into one command line, so the
+	// script goes in as a file.
+	if err := os.WriteFile(filepath.Join(payload, "run.sh"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args = append(args, "--", "sh", "run.sh")
 	tctx, tcancel := context.WithTimeout(ctx, 11*time.Minute)
 	defer tcancel()
 	out, err := exec.CommandContext(tctx, "bash", args...).CombinedOutput()
@@ -231,6 +236,64 @@ done
 		}
 		if !strings.Contains(out, fmt.Sprintf("md5 sr%d: File contents and their MD5 checksums match", n)) {
 			t.Errorf("sr%d (%v): xorriso's MD5 check did not report a match", n, kinds[n])
+		}
+	}
+}
+
+// TestGuestBlankFormat: seed 003's media preparation in a guest —
+// xorriso -blank as_needed and fast on a written CD-RW, -format
+// as_needed on DVD-RW (to restricted overwrite) and DVD+RW with
+// -list_formats, each then written and read back by the kernel.
+func TestGuestBlankFormat(t *testing.T) {
+	payload := t.TempDir()
+	for name, body := range map[string]string{"a.txt": "add one\n", "b.txt": "add two\n"} {
+		if err := os.WriteFile(filepath.Join(payload, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kinds := []emu.Kind{emu.CDRW, emu.DVDRW, emu.DVDPlusRW}
+	var drives []*emu.Drive
+	var logs []*cmdLog
+	for _, k := range kinds {
+		d, l := blankDrive(t, k)
+		drives, logs = append(drives, d), append(logs, l)
+	}
+	script := `x() { xorriso "$@" 2>&1; }
+x -dev /dev/sr0 -add a.txt -- -commit >/dev/null
+x -outdev /dev/sr0 -toc | sed -n "s/^/before sr0: /p" | grep "Media status"
+x -outdev /dev/sr0 -blank as_needed | sed -n "s/^/blank sr0: /p"
+x -outdev /dev/sr0 -toc | sed -n "s/^/after sr0: /p" | grep "Media status"
+x -dev /dev/sr0 -add b.txt -- -commit >/dev/null
+x -outdev /dev/sr0 -blank fast | sed -n "s/^/fast sr0: /p" | grep -i "blank\|fail" 
+x -outdev /dev/sr0 -toc | sed -n "s/^/fast sr0: /p" | grep "Media status"
+x -outdev /dev/sr1 -format as_needed | sed -n "s/^/format sr1: /p"
+x -outdev /dev/sr2 -list_formats | sed -n "s/^/formats sr2: /p"
+x -outdev /dev/sr2 -format as_needed | sed -n "s/^/format sr2: /p"
+for n in 1 2; do
+  x -dev /dev/sr$n -add a.txt -- -commit >/dev/null
+  x -outdev /dev/sr$n -toc | sed -n "s/^/toc sr$n: /p"
+  mkdir -p /mnt/b && mount -t iso9660 -o ro /dev/sr$n /mnt/b && echo "files sr$n: $(ls /mnt/b | tr '\n' ' ')" && umount /mnt/b
+done
+true
+`
+	out := guestRun(t, drives, logs, payload, []string{"xorriso"}, script)
+	t.Logf("guest:\n%s", out)
+	for _, want := range []string{
+		"before sr0: Media status : is written , is appendable",
+		"after sr0: Media status : is blank",
+		"fast sr0: Media status : is blank",
+		"toc sr1: Media current: DVD-RW restricted overwrite",
+		"files sr1: a.txt",
+		"formats sr2: Format idx 0 : 26h",
+		"files sr2: a.txt",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("guest output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		for i, l := range logs {
+			t.Logf("drive %d command log:\n%s", i, l)
 		}
 	}
 }
