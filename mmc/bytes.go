@@ -17,8 +17,9 @@ func put32(b []byte, v uint32) { binary.BigEndian.PutUint32(b, v) }
 
 // leadInOffset is the number of frames MMC subtracts from an absolute time
 // of 90 minutes or more to get the (negative) LBA of a lead-in address:
-// 100 minutes of frames plus the two-second offset (MMC-6, the table of LBA
-// to MSF translation in the READ TOC/PMA/ATIP clause).
+// 100 minutes of frames plus the two-second offset (the LBA to MSF
+// translation MMC gives for CD addresses; absolute times of 90 minutes and
+// more are lead-in addresses).
 const leadInOffset = 100*cd.FramesPerMinute + cd.MSFOffset
 
 // msfLBA converts an absolute time to an LBA the way MMC does, mapping

@@ -8,7 +8,7 @@ import (
 )
 
 // CD-TEXT pack types (the pack type indicator, byte 0 of a pack, as READ
-// TOC format 5 returns the packs of the lead-in; MMC-6 §6.26 and the
+// TOC format 5 returns the packs of the lead-in; MMC-6 §6.25 and the
 // CD-TEXT specification of the Red Book, IEC 61866).
 const (
 	PackTitle      = 0x80

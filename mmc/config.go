@@ -13,7 +13,8 @@ const (
 	ConfigOne     ConfigRequest = 2 // the starting feature only
 )
 
-// GetConfiguration builds the 10-byte GET CONFIGURATION CDB (MMC-6 §6.6).
+// GetConfiguration builds the 10-byte GET CONFIGURATION CDB (46h; MMC-5
+// §6.6).
 func GetConfiguration(rt ConfigRequest, start Feature, alloc uint16) [10]byte {
 	var c [10]byte
 	c[0] = OpGetConfiguration
@@ -23,8 +24,8 @@ func GetConfiguration(rt ConfigRequest, start Feature, alloc uint16) [10]byte {
 	return c
 }
 
-// Profile is a profile number (MMC-6 clause 5, the table of profiles of
-// the Profile List feature).
+// Profile is a profile number, as the Profile List feature (0000h; MMC-6
+// §5.3, which describes one feature per sub-clause) lists them.
 type Profile uint16
 
 // Profiles.
@@ -85,7 +86,7 @@ func (p Profile) String() string {
 	return fmt.Sprintf("profile %04Xh", uint16(p))
 }
 
-// Feature is a feature code (MMC-6 clause 5, the table of feature codes).
+// Feature is a feature code (MMC-6 §5.3, one feature per sub-clause).
 type Feature uint16
 
 // Some feature codes.

@@ -6,7 +6,8 @@ import (
 	"spindle/cd"
 )
 
-// ReadDiscInfo builds the 10-byte READ DISC INFORMATION CDB (MMC-6 §6.22)
+// ReadDiscInfo builds the 10-byte READ DISC INFORMATION CDB (51h; MMC-6
+// §6.21)
 // for the standard disc information (data type 000b).
 func ReadDiscInfo(alloc uint16) [10]byte {
 	var c [10]byte
@@ -54,8 +55,8 @@ func (s SessionState) String() string {
 	return [...]string{"empty", "incomplete", "damaged", "complete"}[s&3]
 }
 
-// DiscInfo is the standard disc information block (MMC-6 §6.22, the table
-// of the Standard Disc Information block).
+// DiscInfo is the standard disc information block (MMC-6 §6.21, Disc
+// Information Data Type 000b).
 type DiscInfo struct {
 	Erasable         bool
 	LastSession      SessionState

@@ -24,6 +24,22 @@
 // READ CD (BEh) and MODE SENSE(10) (5Ah) with the capabilities page 2Ah, and
 // the multi-session information that cdrecord -msinfo prints.
 //
+// Drive sends these commands over a scsi.Transport and copes with what
+// drives measurably do: an ATAPI drive that reads the READ TOC/PMA/ATIP
+// format only from the SFF-8020 field of the control byte (QEMU's ide-cd)
+// answers formats 1 to 5 with a formatted TOC; Drive recognises the shape
+// (IsFormattedTOC), asks formats 1 and 2 again the legacy way
+// (ReadTOCLegacy), and reports ATIP and CD-TEXT, which that field cannot
+// name, as ErrUnsupported, as it does for drives that reject them.
+//
+// Clause numbers cite MMC-6 (T10/1836-D revision 2g) where they were
+// checked against it: READ DISC INFORMATION §6.21, READ TOC/PMA/ATIP §6.25,
+// READ TRACK INFORMATION §6.26, MODE SENSE(10) §6.12, the features §5.3.
+// The others cite MMC-5 (T10/1675-D), whose numbering differs by one in
+// places: GET CONFIGURATION §6.6, READ(10) §6.15, READ(12) §6.16, READ
+// CAPACITY §6.19, READ CD §6.20. Every command is also named with its
+// operation code.
+//
 // CD addresses in MSF form are absolute times; they convert to LBAs as MMC
 // specifies (LBA = frames − 150, and for minutes 90 and above, the lead-in,
 // LBA = frames − 450150, a negative address).

@@ -16,6 +16,10 @@ import (
 // Commands are sent one at a time; a Drive is not safe for concurrent use.
 type Drive struct {
 	t scsi.Transport
+	// legacyTOC is set once the drive has answered READ TOC formats 1 or
+	// 2 with a formatted TOC: it reads the format only from the SFF-8020
+	// field, and later requests go straight to ReadTOCLegacy.
+	legacyTOC bool
 }
 
 // NewDrive returns the drive behind t.
@@ -59,7 +63,7 @@ func (d *Drive) readSized(ctx context.Context, name string, build func(alloc uin
 	return buf, nil
 }
 
-// Identity is the drive's INQUIRY data (SPC-4 §6.6).
+// Identity is the drive's standard INQUIRY data (INQUIRY, 12h).
 func (d *Drive) Identity(ctx context.Context) (scsi.InquiryData, error) {
 	return scsi.Inquiry(ctx, d.t)
 }
@@ -127,31 +131,104 @@ func (d *Drive) DiscInfo(ctx context.Context) (*DiscInfo, error) {
 	return ParseDiscInfo(b)
 }
 
+// readTOC sends READ TOC/PMA/ATIP (43h) for one format and returns the
+// response, bounded by its length field. A drive that rejects the request
+// (ILLEGAL REQUEST) gives an error wrapping ErrUnsupported. A drive that
+// answers a format other than 0 with a formatted TOC (IsFormattedTOC) reads
+// the format only from the SFF-8020 field of the control byte: formats 1
+// and 2 are then asked again with ReadTOCLegacy, which the Drive uses from
+// then on, and the other formats, which that field cannot name, give an
+// error wrapping ErrUnsupported.
+func (d *Drive) readTOC(ctx context.Context, name string, f TOCFormat, msf bool, number uint8) ([]byte, error) {
+	canLegacy := f == TOCFormatSessionInfo || f == TOCFormatFullTOC
+	legacy := d.legacyTOC && canLegacy
+	for {
+		build := ReadTOC
+		if legacy {
+			build = ReadTOCLegacy
+		}
+		b, err := d.readSized(ctx, name, func(n uint16) []byte {
+			c := build(f, msf, number, n)
+			return c[:]
+		}, 2)
+		switch {
+		case errors.Is(err, scsi.ErrIllegalRequest):
+			return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+		case err != nil:
+			return nil, err
+		case f == TOCFormatTOC || !IsFormattedTOC(b):
+			if legacy {
+				d.legacyTOC = true
+			}
+			return response(name, b, 2, 4)
+		case !canLegacy || legacy:
+			return nil, fmt.Errorf("mmc: %s: %w: the drive answered with a formatted TOC (format 0)", name, ErrUnsupported)
+		}
+		legacy = true
+	}
+}
+
 // TOC is READ TOC format 0 with LBA addresses.
 func (d *Drive) TOC(ctx context.Context) (*TOC, error) {
-	b, err := d.readSized(ctx, "READ TOC", func(n uint16) []byte {
-		c := ReadTOC(TOCFormatTOC, false, 1, n)
-		return c[:]
-	}, 2)
+	b, err := d.readTOC(ctx, "READ TOC", TOCFormatTOC, false, 1)
 	if err != nil {
 		return nil, err
 	}
 	return ParseTOC(b, false)
 }
 
+// SessionInfo is READ TOC format 1 with LBA addresses: the first and last
+// complete session and where the last one starts. On drives that read the
+// format only from the SFF-8020 field it is asked for that way.
+func (d *Drive) SessionInfo(ctx context.Context) (*SessionInfo, error) {
+	b, err := d.readTOC(ctx, "READ TOC (session info)", TOCFormatSessionInfo, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSessionInfo(b, false)
+}
+
+// FullTOC is READ TOC format 2 from session 1: the lead-in entries of every
+// session. On drives that read the format only from the SFF-8020 field it
+// is asked for that way.
+func (d *Drive) FullTOC(ctx context.Context) (*FullTOC, error) {
+	b, err := d.readTOC(ctx, "READ TOC (full)", TOCFormatFullTOC, true, 1)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFullTOC(b)
+}
+
+// ATIP is READ TOC format 4, the ATIP of a CD-R or CD-RW. Drives answer it
+// only for recordable CDs; for other media, and on drives that cannot ask
+// for it, the error wraps ErrUnsupported.
+func (d *Drive) ATIP(ctx context.Context) (*ATIP, error) {
+	b, err := d.readTOC(ctx, "READ TOC (ATIP)", TOCFormatATIP, true, 0)
+	if err != nil {
+		return nil, err
+	}
+	return ParseATIP(b)
+}
+
+// CDText is READ TOC format 5, the CD-TEXT packs of the lead-in, decoded;
+// a disc without CD-TEXT gives no packs, or an error wrapping
+// ErrUnsupported from drives that reject the format. Apply copies a
+// block's text into a layout.
+func (d *Drive) CDText(ctx context.Context) (*CDText, error) {
+	b, err := d.readTOC(ctx, "READ TOC (CD-TEXT)", TOCFormatCDText, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCDText(b)
+}
+
 // Layout is the disc's layout in the disc model: from the full TOC
 // (format 2, every session) when the drive gives one, else from the
-// formatted TOC (one session).
+// formatted TOC (one session). CD-TEXT is not read here: see CDText.
 func (d *Drive) Layout(ctx context.Context) (*disc.Layout, error) {
-	b, err := d.readSized(ctx, "READ TOC (full)", func(n uint16) []byte {
-		c := ReadTOC(TOCFormatFullTOC, true, 1, n)
-		return c[:]
-	}, 2)
-	if err == nil {
-		if full, perr := ParseFullTOC(b); perr == nil {
-			if l, lerr := full.Layout(); lerr == nil && len(l.Tracks()) > 0 {
-				return l, nil
-			}
+	if full, err := d.FullTOC(ctx); err == nil {
+		if l, lerr := full.Layout(); lerr == nil && len(l.Tracks()) > 0 {
+			return l, nil
 		}
 	}
 	t, err := d.TOC(ctx)
@@ -161,30 +238,36 @@ func (d *Drive) Layout(ctx context.Context) (*disc.Layout, error) {
 	return t.Layout()
 }
 
-// MSInfo is what cdrecord -msinfo prints: the start of the last session
-// and the next writable address (for mkisofs -C).
-func (d *Drive) MSInfo(ctx context.Context) (MSInfo, error) {
-	b, err := d.readSized(ctx, "READ TOC (session info)", func(n uint16) []byte {
-		c := ReadTOC(TOCFormatSessionInfo, false, 0, n)
-		return c[:]
-	}, 2)
-	if err != nil {
-		return MSInfo{}, err
-	}
-	si, err := ParseSessionInfo(b, false)
-	if err != nil {
-		return MSInfo{}, err
-	}
+// InvisibleTrack is READ TRACK INFORMATION of the invisible (or
+// incomplete) track: on a blank or appendable disc, where the next
+// recording goes (NextWritable, when NWAValid) and how many blocks are
+// free.
+func (d *Drive) InvisibleTrack(ctx context.Context) (*TrackInfo, error) {
 	tb, err := d.readSized(ctx, "READ TRACK INFORMATION", func(n uint16) []byte {
 		c := ReadTrackInfo(TrackByNumber, InvisibleTrack, false, n)
 		return c[:]
 	}, 2)
 	if err != nil {
-		return MSInfo{}, err
+		return nil, err
 	}
-	ti, err := ParseTrackInfo(tb)
+	return ParseTrackInfo(tb)
+}
+
+// MSInfo is what cdrecord -msinfo prints: the start of the last session
+// and the next writable address (for mkisofs -C). A blank disc, which has
+// no session information, gives 0 as the start.
+func (d *Drive) MSInfo(ctx context.Context) (MSInfo, error) {
+	si, serr := d.SessionInfo(ctx)
+	ti, err := d.InvisibleTrack(ctx)
 	if err != nil {
 		return MSInfo{}, err
+	}
+	if serr != nil {
+		if ti.NWAValid && ti.Track == 1 && ti.Blank {
+			si = nil // a blank disc
+		} else {
+			return MSInfo{}, serr
+		}
 	}
 	return MultiSession(si, ti)
 }

@@ -16,6 +16,12 @@ var (
 	// ErrArgument is wrapped by builder errors for a parameter that does
 	// not fit its CDB field.
 	ErrArgument = errors.New("mmc: invalid argument")
+	// ErrUnsupported is wrapped by Drive's errors when the drive, or the
+	// disc in it, does not provide what was asked for: the drive rejects
+	// the command (ILLEGAL REQUEST, as for the ATIP of a pressed disc), or
+	// answers with data of another format (an ATAPI drive that reads the
+	// READ TOC/PMA/ATIP format only from the SFF-8020 field).
+	ErrUnsupported = errors.New("mmc: not provided by the drive or disc")
 )
 
 // FormatError reports a problem in a response: the structure being parsed

@@ -1,9 +1,11 @@
 package mmc_test
 
 import (
+	"context"
 	"fmt"
 
 	"spindle/mmc"
+	"spindle/scsi/scsitest"
 )
 
 func Example() {
@@ -67,4 +69,32 @@ func ExampleMultiSession() {
 	}
 	fmt.Println(m)
 	// Output: 0,11702
+}
+
+// An ATAPI drive that reads the READ TOC/PMA/ATIP format only from the
+// SFF-8020 field (QEMU's ide-cd answers the full TOC request with a
+// formatted TOC): Drive asks again the legacy way.
+func ExampleDrive_FullTOC() {
+	toc0 := []byte{0, 0x12, 1, 1, 0, 0x14, 1, 0, 0, 0, 2, 0, 0, 0x14, 0xAA, 0, 0, 0, 24, 0}
+	full := []byte{0, 0x2E, 1, 1,
+		1, 0x14, 0, 0xA0, 0, 0, 0, 0, 1, 0, 0, // first track 1, disc type 00
+		1, 0x14, 0, 0xA1, 0, 0, 0, 0, 1, 0, 0, // last track 1
+		1, 0x14, 0, 0xA2, 0, 0, 0, 0, 0, 24, 0, // lead-out at 00:24:00
+		1, 0x14, 0, 0x01, 0, 0, 0, 0, 0, 2, 0, // track 1 at 00:02:00
+	}
+	legacy := mmc.ReadTOCLegacy(mmc.TOCFormatFullTOC, true, 1, 2048)
+	drive := mmc.NewDrive(&scsitest.Script{Steps: []scsitest.Step{
+		{Data: toc0},                 // the MMC way: format 0 data
+		{CDB: legacy[:], Data: full}, // format 2 in byte 9 bits 7–6 too
+	}})
+	ft, err := drive.FullTOC(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	ss, _ := ft.Sessions()
+	fmt.Printf("% X\n", legacy)
+	fmt.Println("session", ss[0].Number, "tracks", ss[0].FirstTrack, "to", ss[0].LastTrack, "lead-out", ss[0].LeadOut)
+	// Output:
+	// 43 02 02 00 00 00 01 08 00 80
+	// session 1 tracks 1 to 1 lead-out 1650
 }

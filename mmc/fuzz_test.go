@@ -16,8 +16,15 @@ func seed(f *testing.F, vs ...[]byte) {
 }
 
 func FuzzParseTOC(f *testing.F) {
-	seed(f, vecTOC0LBA, vecTOC0MSF, vecTOC0Audio)
+	seed(f, vecTOC0LBA, vecTOC0MSF, vecTOC0Audio, qemuTOC0MSF, qemuFullTOC, vecATIP)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// The shape check that detects drives reading only the SFF-8020
+		// format field promises what ParseTOC accepts.
+		if IsFormattedTOC(b) {
+			if _, err := ParseTOC(b, false); err != nil {
+				t.Fatalf("IsFormattedTOC, but ParseTOC: %v", err)
+			}
+		}
 		for _, msf := range []bool{false, true} {
 			toc, err := ParseTOC(b, msf)
 			if err != nil {

@@ -232,7 +232,7 @@ func TestMultiSession(t *testing.T) {
 	ti, _ := ParseTrackInfo(vecTrackInfo)
 	ti.NextWritable = 32800
 	m, err := MultiSession(si, ti)
-	if err != nil || m.String() != "21400,32800" {
+	if err != nil || m.String() != "21400,32800" || m.Free != 338449 {
 		t.Errorf("%v, %v", m, err)
 	}
 	if m, err := MultiSession(nil, ti); err != nil || m.String() != "0,32800" {

@@ -9,12 +9,12 @@ const (
 )
 
 // PageCapabilities is the code of the CD/DVD capabilities and mechanical
-// status mode page (2Ah, defined in MMC-3 and kept by later drives as a
-// legacy page).
+// status mode page (2Ah, defined in MMC-3; MMC-4 moved it to its annex of
+// legacy specifications, and drives still answer it).
 const PageCapabilities = 0x2A
 
-// ModeSense10 builds the 10-byte MODE SENSE(10) CDB (MMC-6 §6.13; SPC-3
-// for the fields) with DBD set (no block
+// ModeSense10 builds the 10-byte MODE SENSE(10) CDB (5Ah; MMC-6 §6.12,
+// which refers to SPC-3 for the fields) with DBD set (no block
 // descriptors, as MMC drives have none): page code, page control (0..3)
 // and subpage.
 func ModeSense10(page, pc, subpage uint8, alloc uint16) [10]byte {

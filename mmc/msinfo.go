@@ -17,6 +17,9 @@ var ErrNotAppendable = errors.New("mmc: disc is not appendable")
 type MSInfo struct {
 	LastSessionStart cd.LBA
 	NextWritable     cd.LBA
+	// Free is the room left for it: the free blocks of the invisible
+	// track.
+	Free cd.Frames
 }
 
 // String formats as cdrecord -msinfo prints it: "start,next".
@@ -31,7 +34,7 @@ func MultiSession(s *SessionInfo, next *TrackInfo) (MSInfo, error) {
 	if !next.NWAValid {
 		return MSInfo{}, ErrNotAppendable
 	}
-	m := MSInfo{NextWritable: next.NextWritable}
+	m := MSInfo{NextWritable: next.NextWritable, Free: cd.Frames(next.FreeBlocks)}
 	if s != nil {
 		m.LastSessionStart = s.Start
 	}

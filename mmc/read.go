@@ -6,11 +6,11 @@ import (
 	"spindle/cd"
 )
 
-// ReadCapacity builds the 10-byte READ CAPACITY CDB (MMC-6 §6.19).
+// ReadCapacity builds the 10-byte READ CAPACITY CDB (25h; MMC-5 §6.19).
 func ReadCapacity() [10]byte { return [10]byte{OpReadCapacity} }
 
 // Capacity is the response of READ CAPACITY: the address of the last
-// block and the block length (MMC-6 §6.19, the READ CAPACITY data).
+// block and the block length (the READ CAPACITY data).
 type Capacity struct {
 	LastLBA   cd.LBA // the last readable (recorded) block
 	BlockSize uint32
@@ -32,7 +32,7 @@ func ParseCapacity(b []byte) (Capacity, error) {
 	return c, nil
 }
 
-// Read10 builds the 10-byte READ(10) CDB (MMC-6 §6.15): count blocks from lba; fua forces
+// Read10 builds the 10-byte READ(10) CDB (28h; MMC-5 §6.15): count blocks from lba; fua forces
 // the read from the medium rather than the cache.
 func Read10(lba cd.LBA, count uint16, fua bool) [10]byte {
 	var c [10]byte
@@ -45,7 +45,7 @@ func Read10(lba cd.LBA, count uint16, fua bool) [10]byte {
 	return c
 }
 
-// Read12 builds the 12-byte READ(12) CDB (MMC-6 §6.16); streaming asks a DVD or BD drive
+// Read12 builds the 12-byte READ(12) CDB (A8h; MMC-5 §6.16); streaming asks a DVD or BD drive
 // to favour speed over error recovery (the Streaming bit).
 func Read12(lba cd.LBA, count uint32, fua, streaming bool) [12]byte {
 	var c [12]byte
@@ -61,7 +61,7 @@ func Read12(lba cd.LBA, count uint32, fua, streaming bool) [12]byte {
 	return c
 }
 
-// SectorType is the Expected Sector Type field of READ CD (MMC-6 §6.20).
+// SectorType is the Expected Sector Type field of READ CD (BEh; MMC-5 §6.20).
 type SectorType uint8
 
 // Expected sector types.
@@ -123,7 +123,7 @@ type ReadCDOptions struct {
 // data and EDC/ECC (byte 9 = F8h).
 var RawSector = ReadCDOptions{Sync: true, Headers: HeaderAll, UserData: true, EDCECC: true}
 
-// ReadCD builds the 12-byte READ CD CDB (MMC-6 §6.20): count sectors from
+// ReadCD builds the 12-byte READ CD CDB (BEh; MMC-5 §6.20): count sectors from
 // lba. Byte 9 holds the main channel selection (sync, header codes, user
 // data, EDC/ECC, C2 error information), byte 10 the sub-channel selection.
 func ReadCD(lba cd.LBA, count uint32, o ReadCDOptions) ([12]byte, error) {

@@ -7,7 +7,7 @@ import (
 	"spindle/cd"
 )
 
-// Operation codes (MMC-6 clause 6, one sub-clause per command).
+// Operation codes (MMC-6 clause 6 describes one command per sub-clause).
 const (
 	OpReadCapacity      = 0x25
 	OpRead10            = 0x28
@@ -25,8 +25,8 @@ const (
 	fullTOCDescriptorSz = 11
 )
 
-// TOCFormat is the Format field of READ TOC/PMA/ATIP (MMC-6 §6.26, the
-// table of READ TOC/PMA/ATIP formats).
+// TOCFormat is the Format field of READ TOC/PMA/ATIP (43h; MMC-6 §6.25,
+// MMC-5 §6.26).
 type TOCFormat uint8
 
 // READ TOC/PMA/ATIP formats.
@@ -39,7 +39,7 @@ const (
 	TOCFormatCDText      TOCFormat = 5 // CD-TEXT packs of the lead-in
 )
 
-// ReadTOC builds the 10-byte READ TOC/PMA/ATIP CDB (MMC-6 §6.26): msf asks
+// ReadTOC builds the 10-byte READ TOC/PMA/ATIP CDB (MMC-6 §6.25.2): msf asks
 // for addresses as MSF instead of LBA (formats 0 and 1; format 2 always
 // reports MSF and the bit is set for it, as MMC requires), number is the
 // starting track (format 0) or session (format 2), alloc the allocation
@@ -59,8 +59,10 @@ func ReadTOC(format TOCFormat, msf bool, number uint8, alloc uint16) [10]byte {
 
 // ReadTOCLegacy is ReadTOC with the format also written in bits 7–6 of the
 // control byte, the field SFF-8020 ATAPI drives used before MMC moved it to
-// byte 2. Some ATAPI drives and emulators honour only the old field for
-// formats 1 and 2, and answer format-0 data otherwise.
+// byte 2 (MMC-6, T10/1836-D r2g, still documents it for legacy hosts). Some
+// ATAPI drives and emulators honour only the old field for formats 1 and 2,
+// and answer format-0 data otherwise (QEMU's ide-cd does; see
+// IsFormattedTOC). The old field has no code for formats 3 to 5.
 func ReadTOCLegacy(format TOCFormat, msf bool, number uint8, alloc uint16) [10]byte {
 	c := ReadTOC(format, msf, number, alloc)
 	if format == TOCFormatSessionInfo || format == TOCFormatFullTOC {
@@ -144,6 +146,53 @@ func ParseTOC(b []byte, msf bool) (*TOC, error) {
 	return t, nil
 }
 
+// IsFormattedTOC reports whether b, a response to READ TOC/PMA/ATIP of
+// another format, has the shape of a formatted TOC (format 0) instead: a
+// length field that counts whole 8-byte descriptors, at least one track and
+// the lead-out; first and last track numbers in 1..99; descriptors whose
+// reserved bytes 0 and 3 are zero and whose track numbers rise within that
+// range, the last one being the lead-out (AAh). No response of formats 1 to
+// 5 has that shape: format 1 has a single descriptor, the first byte of a
+// format 2 or PMA descriptor is a session number or its third a POINT,
+// bit 7 of the first ATIP byte is one, and CD-TEXT packs start with a pack
+// type 80h..8Fh. Drives that read the format only from the SFF-8020 field
+// of the control byte answer such data (see ReadTOCLegacy). Whenever
+// IsFormattedTOC is true, ParseTOC accepts b in both address forms except
+// for invalid MSF addresses, which the shape does not examine.
+func IsFormattedTOC(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	total := be16(b) + 2
+	if total > len(b) || total < 4+2*tocDescriptorSize || (total-4)%tocDescriptorSize != 0 {
+		return false
+	}
+	first, last := b[2], b[3]
+	if first == 0 || first > last || last > maxCDTrackNumber {
+		return false
+	}
+	n := (total - 4) / tocDescriptorSize
+	if n > maxCDTrackNumber+1 {
+		return false
+	}
+	prev := 0
+	for i := range n {
+		d := b[4+i*tocDescriptorSize:]
+		if d[0] != 0 || d[3] != 0 {
+			return false
+		}
+		tr := d[2]
+		if i == n-1 {
+			return tr == leadOutTrackNumber
+		}
+		if tr < first || tr > last || int(tr) <= prev {
+			return false
+		}
+		prev = int(tr)
+	}
+	return false
+}
+
 // SessionInfo is the response of READ TOC format 1 (multi-session
 // information).
 type SessionInfo struct {
@@ -177,8 +226,8 @@ func ParseSessionInfo(b []byte, msf bool) (*SessionInfo, error) {
 	return si, nil
 }
 
-// Full TOC POINT values of the lead-in (ECMA-130 §22.3.4.2, MMC-6 §6.26,
-// the table of Full TOC descriptors).
+// Full TOC POINT values of the lead-in (ECMA-130 §22.3.4.2; MMC-6 §6.25,
+// the Raw TOC response format 0010b).
 const (
 	PointFirstTrack  = 0xA0 // PMIN: first track of the session; PSEC: disc type
 	PointLastTrack   = 0xA1 // PMIN: last track of the session
@@ -333,9 +382,11 @@ func (t *FullTOC) Sessions() ([]FullTOCSession, error) {
 	return out, nil
 }
 
-// ATIP is the response of READ TOC format 4 (MMC-6 §6.26, the ATIP
-// descriptor), the information pre-recorded in the groove of a CD-R or
-// CD-RW.
+// ATIP is the response of READ TOC format 4 (MMC-6 §6.25, the ATIP
+// response format 0100b), the information pre-recorded in the groove of a
+// CD-R or CD-RW. Bit 7 of descriptor bytes 0 and 2 is fixed at one; the
+// reference speed and writing power codes are as the Orange Book defines
+// them and are kept as codes.
 type ATIP struct {
 	WritingPower   uint8 // indicative target writing power (3 bits)
 	DDCD           bool

@@ -291,3 +291,39 @@ func TestParseATIP(t *testing.T) {
 		t.Errorf("short ATIP: %+v, %v", a, err)
 	}
 }
+
+func TestIsFormattedTOC(t *testing.T) {
+	cases := []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"format 0 LBA", vecTOC0LBA, true},
+		{"format 0 MSF padded", pad(vecTOC0MSF, 2048), true},
+		{"format 0 audio", vecTOC0Audio, true},
+		{"format 0 as QEMU's ATAPI answers format 2", qemuTOC0MSF, true},
+		{"format 1", vecSessionInfo, false},
+		{"format 1 of QEMU", qemuSessionInfo, false},
+		{"format 2", vecFullTOC1, false},
+		{"format 2 two sessions", vecFullTOC2, false},
+		{"format 4", vecATIP, false},
+		{"format 5", vecCDText(), false},
+		{"format 5 without packs", hexb("0002 00 00"), false},
+		{"short", hexb("0012 01"), false},
+		{"cut", vecTOC0Audio[:20], false},
+		{"lead-out only", hexb("000A 01 01 00 14 AA 00 00000672"), false},
+		{"no lead-out", hexb("0012 01 02 00 14 01 00 00000000 00 14 02 00 00000672"), false},
+		{"tracks out of order", hexb("001A 01 02 00 14 02 00 00000000 00 14 01 00 00000010 00 14 AA 00 00000672"), false},
+		{"track beyond last", hexb("0012 01 01 00 14 02 00 00000000 00 14 AA 00 00000672"), false},
+		{"first track 0", hexb("0012 00 01 00 14 01 00 00000000 00 14 AA 00 00000672"), false},
+		{"reserved byte set", hexb("0012 01 01 01 14 01 00 00000000 00 14 AA 00 00000672"), false},
+		{"odd length", hexb("0013 01 01 00 14 01 00 00000000 00 14 AA 00 00000672 00"), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := IsFormattedTOC(c.b); got != c.want {
+				t.Errorf("IsFormattedTOC(% x) = %v", c.b, got)
+			}
+		})
+	}
+}

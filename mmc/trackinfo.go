@@ -19,8 +19,8 @@ const (
 // incomplete track, where the next recording goes.
 const InvisibleTrack = 0xFF
 
-// ReadTrackInfo builds the 10-byte READ TRACK INFORMATION CDB (MMC-6
-// §6.27). open asks for the first open track of the session (with
+// ReadTrackInfo builds the 10-byte READ TRACK INFORMATION CDB (52h; MMC-6
+// §6.26). open asks for the first open track of the session (with
 // TrackBySession).
 func ReadTrackInfo(typ TrackAddressType, value uint32, open bool, alloc uint16) [10]byte {
 	var c [10]byte
@@ -34,7 +34,7 @@ func ReadTrackInfo(typ TrackAddressType, value uint32, open bool, alloc uint16) 
 	return c
 }
 
-// TrackInfo is the track information block (MMC-6 §6.27).
+// TrackInfo is the track information block (MMC-6 §6.26).
 type TrackInfo struct {
 	Track, Session int
 	Damage         bool

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,61 +16,160 @@ import (
 
 	"spindle/disc"
 	"spindle/mmc"
+	"spindle/scsi"
 	"spindle/scsi/sgio"
 )
 
-// driveNodes lists the CD/DVD/BD block devices of this machine.
-func driveNodes() []string {
-	m, _ := filepath.Glob("/dev/sr[0-9]*")
-	sort.Slice(m, func(i, j int) bool {
-		a, _ := strconv.Atoi(strings.TrimPrefix(m[i], "/dev/sr"))
-		b, _ := strconv.Atoi(strings.TrimPrefix(m[j], "/dev/sr"))
-		return a < b
-	})
-	return m
+// driveEnv is where the CLI finds drives: the sysfs tree and the device
+// directory (a fake pair in tests).
+type driveEnv struct{ sys, dev string }
+
+var hostDrives = driveEnv{sys: "/sys", dev: "/dev"}
+
+// driveNode is one optical drive as the system names it.
+type driveNode struct {
+	Path    string   // the node commands open: /dev/srN, or /dev/sgN without the sr driver
+	Generic string   // the SCSI generic node (/dev/sgN), if any
+	ByID    []string // its names in /dev/disk/by-id
+	HCTL    string
 }
 
-// resolveDrive turns what the user named (a path, a /dev/disk/by-id name,
-// or an index into "spindle drives") into a device path.
-func resolveDrive(name string) (string, error) {
-	if name == "" {
-		nodes := driveNodes()
-		if len(nodes) == 0 {
-			return "", usageError{errors.New("no optical drive found (/dev/sr*); name one with --drive")}
+// drives lists the optical drives (SCSI units of type 5, whatever the
+// bus: SCSI, SATA/ATAPI through libata, USB) with their block and SCSI
+// generic nodes, in the kernel's host:channel:target:lun order, from
+// sysfs; without sysfs, the /dev/sr* nodes.
+func (e driveEnv) drives() []driveNode {
+	units, err := sgio.Units(e.sys)
+	if err != nil {
+		m, _ := filepath.Glob(filepath.Join(e.dev, "sr[0-9]*"))
+		sort.Slice(m, func(i, j int) bool {
+			a, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(m[i]), "sr"))
+			b, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(m[j]), "sr"))
+			return a < b
+		})
+		var out []driveNode
+		for _, p := range m {
+			out = append(out, driveNode{Path: p, ByID: e.byID(p)})
 		}
-		return nodes[0], nil
+		return out
+	}
+	var out []driveNode
+	for _, u := range units {
+		if u.Type != int(scsi.TypeMMC) {
+			continue
+		}
+		n := driveNode{HCTL: u.HCTL, Path: e.node(u.Block)}
+		if u.Generic != "" {
+			n.Generic = e.node(u.Generic)
+		}
+		if n.Path == "" {
+			n.Path = n.Generic
+		}
+		n.ByID = e.byID(n.Path)
+		if n.Generic != n.Path {
+			n.ByID = append(n.ByID, e.byID(n.Generic)...)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// node maps a kernel node name (/dev/sr0) into e.dev.
+func (e driveEnv) node(p string) string {
+	if p == "" {
+		return ""
+	}
+	return filepath.Join(e.dev, filepath.Base(p))
+}
+
+// byID lists the /dev/disk/by-id names that lead to node.
+func (e driveEnv) byID(node string) []string {
+	dir := filepath.Join(e.dev, "disk", "by-id")
+	ents, _ := os.ReadDir(dir)
+	var out []string
+	for _, en := range ents {
+		t, err := os.Readlink(filepath.Join(dir, en.Name()))
+		if err != nil {
+			continue
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(dir, t)
+		}
+		if filepath.Clean(t) == node {
+			out = append(out, en.Name())
+		}
+	}
+	return out
+}
+
+// resolve turns what the user named into a device path: "" is the first
+// drive, a number an index into "spindle drives", a name without a slash
+// one of /dev/disk/by-id or else of /dev (sr0, sg1, cdrom), and anything
+// else a path (/dev/sg0, /dev/vda, /dev/disk/by-id/...), used as given.
+func (e driveEnv) resolve(name string) (string, error) {
+	if name == "" {
+		nodes := e.drives()
+		if len(nodes) == 0 {
+			return "", usageError{errors.New("no optical drive found (/dev/sr*, /dev/sg*); name one with --drive")}
+		}
+		return nodes[0].Path, nil
 	}
 	if i, err := strconv.Atoi(name); err == nil {
-		nodes := driveNodes()
+		nodes := e.drives()
 		if i < 0 || i >= len(nodes) {
 			return "", usageError{fmt.Errorf("--drive %d: there are %d drives (spindle drives lists them)", i, len(nodes))}
 		}
-		return nodes[i], nil
+		return nodes[i].Path, nil
 	}
 	if !strings.Contains(name, "/") {
-		if _, err := os.Stat(filepath.Join("/dev/disk/by-id", name)); err == nil {
-			return filepath.Join("/dev/disk/by-id", name), nil
+		if p := filepath.Join(e.dev, "disk", "by-id", name); exists(p) {
+			return p, nil
 		}
-		return filepath.Join("/dev", name), nil
+		return filepath.Join(e.dev, name), nil
 	}
 	return name, nil
 }
 
-// mountedAt says where a device is mounted, from /proc/mounts.
-func mountedAt(dev string) string {
-	real, err := filepath.EvalSymlinks(dev)
-	if err != nil {
-		real = dev
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// blockNode is the block device of the drive that path names (its sr
+// node for an sg node or a by-id name), or path itself when sysfs does
+// not know it: the node that mounts and /proc/mounts name.
+func (e driveEnv) blockNode(path string) string {
+	if u, err := sgio.FindUnit(e.sys, path); err == nil && u.Block != "" {
+		return e.node(u.Block)
 	}
+	return path
+}
+
+// mountedAt says where the disc in the drive that path names is mounted,
+// from /proc/mounts.
+func (e driveEnv) mountedAt(path string) string {
 	f, err := os.Open("/proc/mounts")
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return mountPoint(f, path, e.blockNode(path))
+}
+
+// mountPoint finds in a mounts table (/proc/mounts) where one of the
+// given device nodes, or what they link to, is mounted.
+func mountPoint(r io.Reader, nodes ...string) string {
+	names := map[string]bool{}
+	for _, n := range nodes {
+		names[n] = true
+		if real, err := filepath.EvalSymlinks(n); err == nil {
+			names[real] = true
+		}
+	}
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) >= 2 && (fs[0] == dev || fs[0] == real) {
+		if len(fs) >= 2 && names[fs[0]] {
 			return fs[1]
 		}
 	}
@@ -77,7 +177,11 @@ func mountedAt(dev string) string {
 }
 
 type driveJSON struct {
+	Index     int      `json:"index"`
 	Path      string   `json:"path"`
+	Generic   string   `json:"generic,omitempty"`
+	ByID      []string `json:"by_id,omitempty"`
+	HCTL      string   `json:"hctl,omitempty"`
 	Vendor    string   `json:"vendor"`
 	Product   string   `json:"product"`
 	Revision  string   `json:"revision"`
@@ -88,9 +192,19 @@ type driveJSON struct {
 	Error     string   `json:"error,omitempty"`
 }
 
-// withDrive resolves the drive the user named, opens it and calls fn.
+// withDrive resolves the drive the user named, opens it and calls fn
+// with the path the user will recognise. "emu:DIR" names an emulated
+// drive (spindle emulate).
 func withDrive(name string, fn func(d *mmc.Drive, path string) error) error {
-	path, err := resolveDrive(name)
+	if strings.HasPrefix(name, emuPrefix) {
+		t, c, err := openEmu(name)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return fn(mmc.NewDrive(t), name)
+	}
+	path, err := hostDrives.resolve(name)
 	if err != nil {
 		return err
 	}
@@ -110,9 +224,9 @@ func openDrive(path string) (*mmc.Drive, *sgio.Device, error) {
 	return mmc.NewDrive(dev), dev, nil
 }
 
-func describeDrive(ctx context.Context, path string) driveJSON {
-	j := driveJSON{Path: path, MountedAt: mountedAt(path)}
-	d, dev, err := openDrive(path)
+func describeDrive(ctx context.Context, i int, n driveNode) driveJSON {
+	j := driveJSON{Index: i, Path: n.Path, Generic: n.Generic, ByID: n.ByID, HCTL: n.HCTL, MountedAt: hostDrives.mountedAt(n.Path)}
+	d, dev, err := openDrive(n.Path)
 	if err != nil {
 		j.Error = err.Error()
 		return j
@@ -138,53 +252,69 @@ func newDrivesCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "drives",
-		Short: "List the optical drives: path, vendor, model, profiles, disc, mount (like cdrecord -scanbus)",
-		Long: `List the optical drives of this machine (/dev/sr*) with what cdrecord
--scanbus, xorriso -devices and mount answer: the device path, vendor, model
-and revision (INQUIRY), the current profile and the media the drive can
-handle (GET CONFIGURATION), whether a disc is in, and where it is mounted.
-A drive is named in other commands by its path, its /dev/disk/by-id name or
-its index in this list.
+		Short: "List the optical drives: index, paths, vendor, model, disc, mount (like cdrecord -scanbus)",
+		Long: `List the optical drives of this machine with what cdrecord -scanbus,
+xorriso -devices and mount answer: the index, the device node (/dev/srN, or
+/dev/sgN when the sr driver is not bound) and the drive's SCSI generic node
+(/dev/sgN, found through sysfs), vendor, model and revision (INQUIRY), the
+current profile (GET CONFIGURATION), whether a disc is in, and where it is
+mounted.
+
+A drive is named in the other commands (--drive) by its index in this list,
+by either of its nodes (/dev/sr0, /dev/sg0, or sr0, sg0), by a name in
+/dev/disk/by-id, or by the path of any other node whose driver takes SG_IO
+(a drive passed into a virtual machine may be /dev/vda).
+
+--json prints an array of objects: index, path, generic, by_id, hctl,
+vendor, product, revision, current_profile, profiles, disc, mounted_at and
+error (the fields that do not apply are left out).
 
 ` + exitCodesHelp,
 		Example: `  spindle drives
   spindle drives --json | jq '.[] | select(.disc)'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			var out []driveJSON
-			for _, p := range driveNodes() {
-				out = append(out, describeDrive(c.Context(), p))
+			out := []driveJSON{}
+			for i, n := range hostDrives.drives() {
+				out = append(out, describeDrive(c.Context(), i, n))
 			}
 			if asJSON {
-				if out == nil {
-					out = []driveJSON{}
-				}
 				return writeJSON(c.OutOrStdout(), out)
 			}
 			if len(out) == 0 {
-				fmt.Fprintln(c.OutOrStdout(), "no optical drives (/dev/sr*)")
+				fmt.Fprintln(c.OutOrStdout(), "no optical drives (/dev/sr*, /dev/sg*)")
 				return nil
 			}
-			for i, d := range out {
-				line := fmt.Sprintf("%d  %-10s %-8s %-16s %-4s", i, d.Path, d.Vendor, d.Product, d.Revision)
-				switch {
-				case d.Error != "":
-					line += "  " + d.Error
-				case d.Disc:
-					line += "  disc: " + d.Profile
-				default:
-					line += "  no disc"
-				}
-				if d.MountedAt != "" {
-					line += "  mounted on " + d.MountedAt
-				}
-				fmt.Fprintln(c.OutOrStdout(), line)
+			for _, d := range out {
+				fmt.Fprintln(c.OutOrStdout(), driveLine(d))
 			}
 			return nil
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// driveLine is a drive's line in the listing: index, nodes, identity,
+// disc and mount.
+func driveLine(d driveJSON) string {
+	generic := d.Generic
+	if generic == "" || generic == d.Path {
+		generic = "-"
+	}
+	line := fmt.Sprintf("%d  %-10s %-9s %-8s %-16s %-4s", d.Index, d.Path, generic, d.Vendor, d.Product, d.Revision)
+	switch {
+	case d.Error != "":
+		line += "  " + d.Error
+	case d.Disc:
+		line += "  disc: " + d.Profile
+	default:
+		line += "  no disc"
+	}
+	if d.MountedAt != "" {
+		line += "  mounted on " + d.MountedAt
+	}
+	return line
 }
 
 type trackJSON struct {
@@ -205,7 +335,116 @@ type discInfoJSON struct {
 	Sessions int         `json:"sessions"`
 	Tracks   []trackJSON `json:"tracks"`
 	LeadOut  int32       `json:"lead_out"`
-	MSInfo   string      `json:"msinfo,omitempty"`
+	// FreeBlocks is the room left on a blank or appendable disc.
+	FreeBlocks int64        `json:"free_blocks,omitempty"`
+	MSInfo     string       `json:"msinfo,omitempty"`
+	ATIP       *atipJSON    `json:"atip,omitempty"`
+	CDText     []cdTextJSON `json:"cd_text,omitempty"`
+}
+
+// atipJSON is the ATIP of a recordable CD (READ TOC format 4). The codes
+// (disc sub-type, writing power, reference speed) are the Orange Book's,
+// as the drive reports them; A1..A3 are hex, present when valid.
+type atipJSON struct {
+	DiscType       string `json:"disc_type"` // CD-R or CD-RW
+	DiscSubType    int    `json:"disc_sub_type"`
+	LeadIn         int32  `json:"lead_in_start"` // LBA, negative
+	LeadInMSF      string `json:"lead_in_start_msf"`
+	LastLeadOut    int32  `json:"last_lead_out"` // LBA: the disc's capacity
+	LastLeadOutMSF string `json:"last_lead_out_msf"`
+	WritingPower   int    `json:"writing_power"`
+	ReferenceSpeed int    `json:"reference_speed"`
+	Unrestricted   bool   `json:"unrestricted_use"`
+	DDCD           bool   `json:"ddcd,omitempty"`
+	A1             string `json:"a1,omitempty"`
+	A2             string `json:"a2,omitempty"`
+	A3             string `json:"a3,omitempty"`
+}
+
+func newATIPJSON(a *mmc.ATIP) *atipJSON {
+	j := &atipJSON{
+		DiscType: "CD-R", DiscSubType: int(a.DiscSubType),
+		LeadIn: int32(a.LeadInStart), LeadInMSF: a.LeadInMSF.String(),
+		LastLeadOut: int32(a.LastLeadOut), LastLeadOutMSF: a.LastLeadOutMSF.String(),
+		WritingPower: int(a.WritingPower), ReferenceSpeed: int(a.ReferenceSpeed),
+		Unrestricted: a.URU, DDCD: a.DDCD,
+	}
+	if a.Erasable {
+		j.DiscType = "CD-RW"
+	}
+	if a.A1Valid {
+		j.A1 = fmt.Sprintf("%x", a.A1)
+	}
+	if a.A2Valid {
+		j.A2 = fmt.Sprintf("%x", a.A2)
+	}
+	if a.A3Valid {
+		j.A3 = fmt.Sprintf("%x", a.A3)
+	}
+	return j
+}
+
+// cdTextJSON is one CD-TEXT block (one language; READ TOC format 5).
+type cdTextJSON struct {
+	Block         int             `json:"block"`
+	Language      int             `json:"language"`       // the CD-TEXT language code (09h English, ...)
+	CharacterCode string          `json:"character_code"` // ISO 8859-1, ASCII, MS-JIS, ...
+	Disc          textJSON        `json:"disc"`
+	Tracks        []trackTextJSON `json:"tracks,omitempty"`
+}
+
+type textJSON struct {
+	Title      string            `json:"title,omitempty"`
+	Performer  string            `json:"performer,omitempty"`
+	Songwriter string            `json:"songwriter,omitempty"`
+	Composer   string            `json:"composer,omitempty"`
+	Arranger   string            `json:"arranger,omitempty"`
+	Message    string            `json:"message,omitempty"`
+	ISRC       string            `json:"isrc,omitempty"`
+	UPC        string            `json:"upc,omitempty"`
+	Extra      map[string]string `json:"extra,omitempty"`
+}
+
+type trackTextJSON struct {
+	Number int `json:"number"`
+	textJSON
+}
+
+func newTextJSON(t disc.Text) textJSON {
+	return textJSON{t.Title, t.Performer, t.Songwriter, t.Composer, t.Arranger, t.Message, t.ISRC, t.UPC, t.Extra}
+}
+
+func charCodeName(c uint8) string {
+	switch c {
+	case mmc.CharISO8859_1:
+		return "ISO 8859-1"
+	case mmc.CharASCII:
+		return "ASCII"
+	case mmc.CharMSJIS:
+		return "MS-JIS"
+	case mmc.CharKorean:
+		return "Korean"
+	case mmc.CharMandarin:
+		return "Mandarin"
+	}
+	return fmt.Sprintf("%02Xh", c)
+}
+
+func newCDTextJSON(ct *mmc.CDText) []cdTextJSON {
+	var out []cdTextJSON
+	for _, b := range ct.Blocks {
+		j := cdTextJSON{Block: int(b.Number), Language: int(b.Language), CharacterCode: charCodeName(b.CharCode), Disc: newTextJSON(b.Disc)}
+		nums := make([]int, 0, len(b.Tracks))
+		for n := range b.Tracks {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		for _, n := range nums {
+			j.Tracks = append(j.Tracks, trackTextJSON{n, newTextJSON(b.Tracks[n])})
+		}
+		out = append(out, j)
+	}
+	return out
 }
 
 // discClass names the kind of disc a layout is (seed 000's categories).
@@ -237,60 +476,104 @@ func newDiscInfoCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:     "disc-info",
 		Aliases: []string{"toc"},
-		Short:   "Show the disc in a drive: media, status, sessions and tracks (like xorriso -toc, cd-info)",
-		Long: `Show what the disc in a drive holds, as xorriso -toc, cdrecord -toc -minfo
-and cd-info print it: the media profile, its status (blank, appendable,
-closed), its size, the disc class (audio, data, mixed mode, enhanced
-CD-Extra, multi-session), and every session's tracks with their mode, start
-block and length, and the multi-session information of an appendable disc.
+		Short:   "Show the disc in a drive: media, status, sessions, tracks, ATIP, CD-TEXT (like xorriso -toc, cd-info)",
+		Long: `Show what the disc in a drive holds, as xorriso -toc, cdrecord -toc -atip
+-minfo and cd-info print it: the media profile, its status (empty,
+incomplete = appendable, complete = closed), its size, the disc class
+(audio, data, mixed mode, enhanced CD-Extra, multi-session, blank), every
+session's tracks with their mode, start block and length, the free space
+and multi-session information of a blank or appendable disc, the ATIP of a CD-R or CD-RW (disc type,
+start of the lead-in, which identifies the manufacturer, last possible start
+of the lead-out, which is the capacity, and the Orange Book codes for
+writing power and speed), and the CD-TEXT of an audio CD. What the drive or
+disc does not provide is left out.
+
+The drive is named as in spindle drives: index, /dev/srN, /dev/sgN, a
+/dev/disk/by-id name, or another node's path; the default is the first.
+
+--json prints one object: drive, profile, status, erasable, blocks, class,
+sessions, tracks [{number, session, mode, start, length}], lead_out,
+free_blocks, msinfo, atip {disc_type, disc_sub_type, lead_in_start, lead_in_start_msf,
+last_lead_out, last_lead_out_msf, writing_power, reference_speed,
+unrestricted_use, ddcd, a1, a2, a3} and cd_text [{block, language,
+character_code, disc {title, performer, songwriter, composer, arranger,
+message, isrc, upc, extra}, tracks [{number, title, ...}]}].
 
 ` + exitCodesHelp,
 		Example: `  spindle disc-info
-  spindle toc --drive /dev/sr1 --json`,
+  spindle toc --drive /dev/sr1 --json
+  spindle disc-info --drive /dev/sg0`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withDrive(drive, func(d *mmc.Drive, path string) error { return discInfo(c, d, path, asJSON) })
 		},
 	}
-	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")
+	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, index, sr0/sg0 or /dev/disk/by-id name (default: the first)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }
 
-func discInfo(c *cobra.Command, d *mmc.Drive, path string, asJSON bool) error {
-	ctx := c.Context()
+// collectDiscInfo asks the drive everything disc-info shows. Only the
+// layout is required, except on a blank disc, which has none; what the
+// drive does not answer is left out.
+func collectDiscInfo(ctx context.Context, d *mmc.Drive, path string) (discInfoJSON, error) {
 	if err := d.Ready(ctx); err != nil {
-		return fmt.Errorf("disc-info %s: %w", path, err)
+		return discInfoJSON{}, err
 	}
 	j := discInfoJSON{Drive: path, Tracks: []trackJSON{}}
 	if cf, err := d.Configuration(ctx); err == nil {
 		j.Profile = cf.CurrentProfile.String()
 	}
+	blank := false
 	if di, err := d.DiscInfo(ctx); err == nil {
 		j.Status, j.Erasable = di.Status.String(), di.Erasable
+		blank = di.Status == mmc.DiscEmpty
 	}
-	if capa, err := d.Capacity(ctx); err == nil {
-		j.Blocks = int64(capa.LastLBA) + 1
+	if capa, err := d.Capacity(ctx); err == nil && !blank {
+		j.Blocks = int64(capa.LastLBA) + 1 // a blank disc may claim one
 	}
 	l, err := d.Layout(ctx)
-	if err != nil {
-		return fmt.Errorf("disc-info %s: %w", path, err)
-	}
-	j.Class, j.Sessions = discClass(l), len(l.Sessions)
-	for _, s := range l.Sessions {
-		for _, t := range s.Tracks {
-			j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length)})
+	switch {
+	case err == nil:
+		j.Class, j.Sessions = discClass(l), len(l.Sessions)
+		for _, s := range l.Sessions {
+			for _, t := range s.Tracks {
+				j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length)})
+			}
+			j.LeadOut = int32(s.LeadOut)
 		}
-		j.LeadOut = int32(s.LeadOut)
+	case blank:
+		j.Class = "blank"
+	default:
+		return discInfoJSON{}, err
 	}
 	if ms, err := d.MSInfo(ctx); err == nil {
-		j.MSInfo = ms.String()
+		j.MSInfo, j.FreeBlocks = ms.String(), int64(ms.Free)
+	}
+	if a, err := d.ATIP(ctx); err == nil {
+		j.ATIP = newATIPJSON(a)
+	}
+	if ct, err := d.CDText(ctx); err == nil {
+		j.CDText = newCDTextJSON(ct)
+	}
+	return j, nil
+}
+
+func discInfo(c *cobra.Command, d *mmc.Drive, path string, asJSON bool) error {
+	j, err := collectDiscInfo(c.Context(), d, path)
+	if err != nil {
+		return fmt.Errorf("disc-info %s: %w", path, err)
 	}
 	if asJSON {
 		return writeJSON(c.OutOrStdout(), j)
 	}
-	w := &fieldWriter{w: c.OutOrStdout()}
-	w.field("Drive", path)
+	return writeDiscInfo(c.OutOrStdout(), j)
+}
+
+// writeDiscInfo prints disc-info for people: a field per line.
+func writeDiscInfo(out io.Writer, j discInfoJSON) error {
+	w := &fieldWriter{w: out}
+	w.field("Drive", j.Drive)
 	w.field("Media", j.Profile)
 	if j.Status != "" {
 		w.field("Status", j.Status)
@@ -301,22 +584,86 @@ func discInfo(c *cobra.Command, d *mmc.Drive, path string, asJSON bool) error {
 	for _, t := range j.Tracks {
 		w.field(fmt.Sprintf("Track %d", t.Number), fmt.Sprintf("session %d, %s, start %d, %d blocks", t.Session, t.Mode, t.Start, t.Length))
 	}
-	w.field("Lead-out", strconv.Itoa(int(j.LeadOut)))
+	if j.Sessions > 0 {
+		w.field("Lead-out", strconv.Itoa(int(j.LeadOut)))
+	}
+	if j.FreeBlocks > 0 {
+		w.field("Free", fmt.Sprintf("%d blocks", j.FreeBlocks))
+	}
 	if j.MSInfo != "" {
 		w.field("msinfo", j.MSInfo)
+	}
+	if a := j.ATIP; a != nil {
+		w.field("ATIP disc type", fmt.Sprintf("%s, sub-type %d", a.DiscType, a.DiscSubType))
+		w.field("ATIP lead-in start", fmt.Sprintf("%s (%d)", a.LeadInMSF, a.LeadIn))
+		w.field("ATIP last lead-out", fmt.Sprintf("%s (%d)", a.LastLeadOutMSF, a.LastLeadOut))
+		codes := fmt.Sprintf("writing power %d, reference speed %d", a.WritingPower, a.ReferenceSpeed)
+		if !a.Unrestricted {
+			codes += ", restricted use"
+		}
+		for _, v := range []struct{ n, v string }{{"A1", a.A1}, {"A2", a.A2}, {"A3", a.A3}} {
+			if v.v != "" {
+				codes += ", " + v.n + " " + v.v
+			}
+		}
+		w.field("ATIP codes", codes)
+	}
+	for _, b := range j.CDText {
+		w.field(fmt.Sprintf("CD-TEXT block %d", b.Block), fmt.Sprintf("language %02Xh, %s", b.Language, b.CharacterCode))
+		if s := textLine(b.Disc); s != "" {
+			w.field("  Disc", s)
+		}
+		for _, t := range b.Tracks {
+			if s := textLine(t.textJSON); s != "" {
+				w.field(fmt.Sprintf("  Track %d", t.Number), s)
+			}
+		}
 	}
 	return w.err
 }
 
+// textLine joins the fields of a CD-TEXT entry that are set, named.
+func textLine(t textJSON) string {
+	var parts []string
+	for _, f := range []struct{ n, v string }{
+		{"title", t.Title}, {"performer", t.Performer}, {"songwriter", t.Songwriter}, {"composer", t.Composer},
+		{"arranger", t.Arranger}, {"message", t.Message}, {"ISRC", t.ISRC}, {"UPC", t.UPC},
+	} {
+		if f.v != "" {
+			parts = append(parts, fmt.Sprintf("%s %q", f.n, f.v))
+		}
+	}
+	keys := make([]string, 0, len(t.Extra))
+	for k := range t.Extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %q", strings.ToLower(k), t.Extra[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+type msinfoJSON struct {
+	Drive            string `json:"drive"`
+	LastSessionStart int32  `json:"last_session_start"`
+	NextWritable     int32  `json:"next_writable"`
+	FreeBlocks       int64  `json:"free_blocks"`
+}
+
 func newMsinfoCmd() *cobra.Command {
 	var drive string
+	var asJSON bool
 	c := &cobra.Command{
 		Use:   "msinfo",
 		Short: "Print the last,next session pair for master -C (like cdrecord -msinfo)",
 		Long: `Print where the last session of an appendable disc starts and where the
-next one will start, as cdrecord -msinfo prints them for mkisofs -C:
+next one will start, as cdrecord -msinfo prints them for mkisofs -C (0 and
+the first writable block on a blank disc):
 
   spindle master -R -o next.iso -C $(spindle msinfo) -M /dev/sr0 new/
+
+--json prints {drive, last_session_start, next_writable, free_blocks}.
 
 ` + exitCodesHelp,
 		Args: cobra.NoArgs,
@@ -329,28 +676,42 @@ next one will start, as cdrecord -msinfo prints them for mkisofs -C:
 				if err != nil {
 					return fmt.Errorf("msinfo %s: %w", path, err)
 				}
+				if asJSON {
+					return writeJSON(c.OutOrStdout(), msinfoJSON{path, int32(ms.LastSessionStart), int32(ms.NextWritable), int64(ms.Free)})
+				}
 				fmt.Fprintln(c.OutOrStdout(), ms.String())
 				return nil
 			})
 		},
 	}
-	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")
+	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, index, sr0/sg0 or /dev/disk/by-id name (default: the first)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+type trayJSON struct {
+	Drive string `json:"drive"`
+	Tray  string `json:"tray"` // "open" after eject, "closed" after load
 }
 
 func newTrayCmd(eject bool) *cobra.Command {
 	var drive string
-	use, short := "load", "Close the drive's tray"
+	var asJSON bool
+	use, short, tray := "load", "Close the drive's tray", "closed"
 	if eject {
-		use, short = "eject", "Open the drive's tray"
+		use, short, tray = "eject", "Open the drive's tray", "open"
 	}
 	c := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Args:  cobra.NoArgs,
+		Long: short + ` (START STOP UNIT). eject refuses while the disc is mounted,
+whichever node names the drive. --json prints {drive, tray}.
+
+` + exitCodesHelp,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return withDrive(drive, func(d *mmc.Drive, path string) error {
-				if at := mountedAt(path); at != "" && eject {
+				if at := hostDrives.mountedAt(path); at != "" && eject {
 					return fmt.Errorf("eject %s: the disc is mounted on %s; umount it first", path, at)
 				}
 				var err error
@@ -362,10 +723,14 @@ func newTrayCmd(eject bool) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", use, path, err)
 				}
+				if asJSON {
+					return writeJSON(c.OutOrStdout(), trayJSON{path, tray})
+				}
 				return nil
 			})
 		},
 	}
-	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, /dev/disk/by-id name or index (default: the first)")
+	c.Flags().StringVar(&drive, "drive", "", "the drive: `PATH`, index, sr0/sg0 or /dev/disk/by-id name (default: the first)")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }

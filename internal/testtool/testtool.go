@@ -8,6 +8,7 @@ package testtool
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,3 +107,65 @@ func RunTestInGuest(t *testing.T, blocks int) {
 // GuestBus is the bus RunTestInGuest started the guest with; empty when
 // not running in such a guest.
 func GuestBus() string { return os.Getenv("TESTTOOL_GUEST_BUS") }
+
+// FakeUnit is a SCSI unit for FakeSysfs: its HCTL (host:channel:target:lun),
+// peripheral device type (5 for an optical drive), INQUIRY identity, the
+// kernel names of its block device (sr0, sda) and SCSI generic device
+// (sg0), either empty when that driver is not bound, and the sysfs
+// directory of its host adapter (ata1/host0, virtio1/host2).
+type FakeUnit struct {
+	HCTL, Type, Vendor, Model, Rev string
+	Block, Generic                 string
+	Host                           string
+}
+
+// FakeSysfs builds in a temporary directory the part of a Linux sysfs tree
+// that lists SCSI units and their nodes, as Linux 6.1 lays it out (seen in
+// the guests of RunTestInGuest): each unit is a directory named by its
+// HCTL, with type, vendor, model and rev files, holding scsi_generic/sgN
+// and block/NAME directories whose device links lead back to it, and
+// class/scsi_generic/sgN and block/NAME link to those. Blocks lists block
+// devices of other buses (vda) whose device is no SCSI unit. It returns
+// the root, the stand-in for /sys.
+func FakeSysfs(t testing.TB, units []FakeUnit, blocks ...string) string {
+	t.Helper()
+	sys := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// node makes dir/sub/name with a device link to dir, and the link to
+	// it from class.
+	node := func(dir, sub, name, class string) {
+		nd := filepath.Join(sys, dir, sub, name)
+		must(os.MkdirAll(nd, 0o755))
+		must(os.Symlink(filepath.Join("..", "..", "..", filepath.Base(dir)), filepath.Join(nd, "device")))
+		cd := filepath.Join(sys, class)
+		must(os.MkdirAll(cd, 0o755))
+		rel, err := filepath.Rel(cd, nd)
+		must(err)
+		must(os.Symlink(rel, filepath.Join(cd, name)))
+	}
+	for _, u := range units {
+		target := u.HCTL[:strings.LastIndex(u.HCTL, ":")]
+		dir := filepath.Join("devices/pci0000:00/0000:00:03.0", u.Host, "target"+target, u.HCTL)
+		must(os.MkdirAll(filepath.Join(sys, dir), 0o755))
+		for f, v := range map[string]string{"type": u.Type, "vendor": u.Vendor, "model": u.Model, "rev": u.Rev} {
+			must(os.WriteFile(filepath.Join(sys, dir, f), []byte(v+"\n"), 0o644))
+		}
+		if u.Generic != "" {
+			node(dir, "scsi_generic", u.Generic, "class/scsi_generic")
+		}
+		if u.Block != "" {
+			node(dir, "block", u.Block, "block")
+		}
+	}
+	for i, b := range blocks {
+		dir := filepath.Join("devices/pci0000:00", fmt.Sprintf("0000:00:%02x.0", 5+i), fmt.Sprintf("virtio%d", 5+i))
+		must(os.MkdirAll(filepath.Join(sys, dir), 0o755))
+		node(dir, "block", b, "block")
+	}
+	return sys
+}

@@ -37,6 +37,10 @@ const (
 	LegacyTOCFormat Quirk = "READ TOC format only from byte 9"
 	// NoSerialVPD: INQUIRY VPD page 80h (unit serial number) is rejected.
 	NoSerialVPD Quirk = "VPD 80h rejected"
+	// SessionInfoNoTrack: READ TOC format 1 gives the sessions and the
+	// start address, but ADR/CONTROL and the first track number of the
+	// last session are zero (QEMU's scsi-cd and ide-cd).
+	SessionInfoNoTrack Quirk = "READ TOC format 1 without ADR, CONTROL and track"
 )
 
 // Disc is what the medium in the drive is known to hold.
@@ -106,17 +110,80 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 		if len(toc.Entries) != 2 || !toc.Entries[0].IsData() || toc.Entries[0].Start != 0 || !ok || int(lo.Start) != blocks {
 			t.Errorf("READ TOC: %+v; want one data track at 0 and the lead-out at %d", toc, blocks)
 		}
-		// Format 1 (session info), asked for the MMC way.
-		cdb := mmc.ReadTOC(mmc.TOCFormatSessionInfo, false, 0, 12)
-		buf := make([]byte, 12)
-		if _, err := do(ctx, tr, cdb[:], buf); err != nil {
-			t.Fatalf("READ TOC format 1: %v", err)
+		// Formats 1, 2 and 4 asked for the MMC way: a drive with the
+		// SFF-8020 quirk answers format 0 to each; others answer the
+		// format, or reject format 4 (a pressed disc has no ATIP).
+		legacy := has(quirks, LegacyTOCFormat)
+		for _, f := range []mmc.TOCFormat{mmc.TOCFormatSessionInfo, mmc.TOCFormatFullTOC, mmc.TOCFormatATIP} {
+			var number uint8
+			if f == mmc.TOCFormatFullTOC {
+				number = 1 // the first session
+			}
+			cdb := mmc.ReadTOC(f, f != mmc.TOCFormatSessionInfo, number, 2048)
+			buf := make([]byte, 2048)
+			_, err := do(ctx, tr, cdb[:], buf)
+			if err != nil && (f != mmc.TOCFormatATIP || !errors.Is(err, scsi.ErrIllegalRequest)) {
+				t.Errorf("READ TOC format %d: %v", f, err)
+				continue
+			}
+			if got := err == nil && mmc.IsFormattedTOC(buf); got != legacy {
+				t.Errorf("READ TOC format %d answered % x (%v) (quirk %q declared: %v)", f, buf[:24], err, LegacyTOCFormat, legacy)
+			}
 		}
-		// Format 0 data for one track is 20 bytes (length field 18);
-		// session info is 12 (length field 10).
-		gotFormat0 := buf[0] == 0 && buf[1] == 18
-		if gotFormat0 != has(quirks, LegacyTOCFormat) {
-			t.Errorf("READ TOC format 1 answered % x (quirk %q declared: %v)", buf, LegacyTOCFormat, has(quirks, LegacyTOCFormat))
+	})
+	t.Run("SessionInfo", func(t *testing.T) {
+		si, err := drive.SessionInfo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if si.FirstSession != 1 || si.LastSession != 1 || si.Start != 0 {
+			t.Errorf("READ TOC format 1: %+v; want session 1 of 1 starting at 0", si)
+		}
+		zero := si.ADR == 0 && si.Control == 0 && si.FirstTrack == 0
+		right := si.ADR == 1 && si.Control&mmc.ControlData != 0 && si.FirstTrack == 1
+		if q := has(quirks, SessionInfoNoTrack); !(q && zero || !q && right) {
+			t.Errorf("READ TOC format 1: %+v (quirk %q declared: %v)", si, SessionInfoNoTrack, q)
+		}
+	})
+	t.Run("FullTOC", func(t *testing.T) {
+		// Through the Drive, which asks an SFF-8020 drive the legacy way.
+		ft, err := drive.FullTOC(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, err := ft.Sessions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) != 1 || ss[0].FirstTrack != 1 || ss[0].LastTrack != 1 || int(ss[0].LeadOut) != blocks ||
+			len(ss[0].Tracks) != 1 || ss[0].Tracks[0].Start != 0 || !ss[0].Tracks[0].IsData() {
+			t.Errorf("READ TOC format 2: %+v; want session 1: data track 1 at 0, lead-out at %d", ss, blocks)
+		}
+		l, err := drive.Layout(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := l.Tracks()
+		if len(l.Sessions) != 1 || len(tr) != 1 || tr[0].Start != 0 || int(tr[0].Length) != blocks || !tr[0].Mode.IsData() {
+			t.Errorf("layout %+v; want one data track of %d blocks", l, blocks)
+		}
+	})
+	t.Run("ATIPAndCDText", func(t *testing.T) {
+		// A pressed data disc has neither; a drive may also answer them
+		// (an emulated CD-R), and then they must parse.
+		if a, err := drive.ATIP(ctx); err == nil {
+			if a.LeadInStart >= 0 || a.LastLeadOut <= 0 {
+				t.Errorf("ATIP %v: the lead-in must start before 0 and the last lead-out after it", a)
+			}
+		} else if !errors.Is(err, mmc.ErrUnsupported) {
+			t.Errorf("ATIP: %v", err)
+		}
+		if ct, err := drive.CDText(ctx); err == nil {
+			if len(ct.Blocks) != 0 {
+				t.Errorf("CD-TEXT on a data disc: %+v", ct.Blocks)
+			}
+		} else if !errors.Is(err, mmc.ErrUnsupported) {
+			t.Errorf("CD-TEXT: %v", err)
 		}
 	})
 	t.Run("Profile", func(t *testing.T) {

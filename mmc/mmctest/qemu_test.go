@@ -4,6 +4,7 @@ package mmctest
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"spindle/internal/testtool"
@@ -12,15 +13,16 @@ import (
 
 // qemuQuirks are the declared deviations of QEMU's drives per bus.
 var qemuQuirks = map[string][]Quirk{
-	"virtio": {NoResidual, NoTrackInfo, NoSerialVPD},
-	"ahci":   {NoResidual, NoTrackInfo, NoSerialVPD, LegacyTOCFormat},
+	"virtio": {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack},
+	"ahci":   {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack, LegacyTOCFormat},
 }
 
 // TestQEMU runs the suite inside a Linux guest against QEMU's scsi-cd
 // (virtio) and ide-cd (AHCI) drives holding an image of random data.
 func TestQEMU(t *testing.T) { testtool.RunTestInGuest(t, 500) }
 
-// TestInGuest is the suite as the guest runs it on /dev/sr0.
+// TestInGuest is the suite as the guest runs it on /dev/sr0 and on the
+// drive's SCSI generic node.
 func TestInGuest(t *testing.T) {
 	bus := testtool.GuestBus()
 	if bus == "" {
@@ -30,10 +32,18 @@ func TestInGuest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := sgio.Open("/dev/sr0", &sgio.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
+	u, err := sgio.FindUnit("/sys", "/dev/sr0")
+	if err != nil || u.Generic == "" {
+		t.Fatalf("the SCSI generic node of /dev/sr0: %+v, %v", u, err)
 	}
-	defer dev.Close()
-	Run(t, dev, Disc{Image: img}, qemuQuirks[bus]...)
+	for _, node := range []string{"/dev/sr0", u.Generic} {
+		t.Run(filepath.Base(node), func(t *testing.T) {
+			dev, err := sgio.Open(node, &sgio.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dev.Close()
+			Run(t, dev, Disc{Image: img}, qemuQuirks[bus]...)
+		})
+	}
 }

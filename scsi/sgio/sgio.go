@@ -4,7 +4,8 @@
 // a SCSI generic (/dev/sg*), a CD-ROM block device (/dev/sr*) or any other
 // node whose driver takes the SG_IO ioctl (a drive passed into a virtual
 // machine as /dev/vda, say), without cgo. It is the only code of Spindle
-// that issues ioctls on devices.
+// that issues ioctls on devices. Units and FindUnit find the drives and
+// their nodes in sysfs: a drive's /dev/srN and /dev/sgN are one unit.
 package sgio
 
 import (

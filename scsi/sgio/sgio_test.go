@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,26 @@ func TestInGuest(t *testing.T) {
 	if inq.DeviceType != scsi.TypeMMC || !strings.Contains(inq.Vendor+inq.Product, "QEMU") {
 		t.Errorf("INQUIRY: type %d, %q %q", inq.DeviceType, inq.Vendor, inq.Product)
 	}
+	// In sysfs, /dev/sr0 and its SCSI generic node are one unit (found
+	// by device number), and the generic node answers the same INQUIRY.
+	u, err := FindUnit("/sys", "/dev/sr0")
+	if err != nil || u.Type != int(scsi.TypeMMC) || u.Block != "/dev/sr0" || u.Generic == "" || u.Vendor != inq.Vendor {
+		t.Fatalf("FindUnit(/dev/sr0) = %+v, %v", u, err)
+	}
+	if g, err := FindUnit("/sys", u.Generic); err != nil || g.HCTL != u.HCTL {
+		t.Errorf("FindUnit(%s) = %+v, %v; want unit %s", u.Generic, g, err, u.HCTL)
+	}
+	if units, err := Units("/sys"); err != nil || len(units) != 1 {
+		t.Errorf("Units: %+v, %v; the guest has one SCSI unit", units, err)
+	}
+	sg, err := Open(u.Generic, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inq2, err := scsi.Inquiry(ctx, sg); err != nil || !reflect.DeepEqual(inq2, inq) {
+		t.Errorf("INQUIRY through %s: %+v, %v; through /dev/sr0: %+v", u.Generic, inq2, err, inq)
+	}
+	sg.Close()
 	// A fresh drive reports a unit attention first; ask until ready.
 	for i := 0; ; i++ {
 		err := scsi.TestUnitReady(ctx, d)
