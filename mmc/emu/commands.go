@@ -22,6 +22,7 @@ var commands = map[byte]handler{
 	0x2A: {fn: write, size: 10, mutates: true},
 	0x2B: {fn: seek, size: 10},
 	0x35: {fn: synchronizeCache, size: 10, mutates: true},
+	0x42: {fn: readSubChannel, size: 10},
 	0x43: {fn: readTOC, size: 10},
 	0x46: {fn: getConfiguration, size: 10, noMedium: true, noAttend: true},
 	0x4A: {fn: getEventStatus, size: 10, noMedium: true, noAttend: true},

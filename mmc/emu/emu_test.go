@@ -524,6 +524,21 @@ func TestSAO(t *testing.T) {
 	if _, err := do(t, d, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[100*cd.RawSectorSize:102*cd.RawSectorSize]) {
 		t.Fatalf("READ CD of audio: %v", err)
 	}
+	// MCN and ISRC through READ SUB-CHANNEL.
+	for _, f := range []mmc.SubChannelFormat{mmc.SubQMCN, mmc.SubQISRC} {
+		cdb := mmc.ReadSubChannel(f, false, 1, 48)
+		sb := make([]byte, 48)
+		if _, err := do(t, d, cdb[:], scsi.FromDevice, sb); err != nil {
+			t.Fatalf("READ SUB-CHANNEL %v: %v", f, err)
+		}
+		info, err := mmc.ParseSubChannel(sb, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == mmc.SubQMCN && info.MCN != "0123456789012" || f == mmc.SubQISRC && info.ISRC != "USABC1234567" {
+			t.Errorf("READ SUB-CHANNEL %v: %+v", f, info)
+		}
+	}
 	// The same disc in a drive with a read offset of +6 samples and C2
 	// errors on sector 200.
 	d2 := New(Config{ReadOffset: 6, Faults: Faults{C2: []Extent{{Start: 200, Length: 1}}}})

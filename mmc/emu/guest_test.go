@@ -297,3 +297,106 @@ true
 		}
 	}
 }
+
+// wav writes a RIFF WAVE file of CD audio holding pcm.
+func wav(t *testing.T, path string, pcm []byte) {
+	t.Helper()
+	h := make([]byte, 44)
+	copy(h, "RIFF")
+	le32 := func(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
+	le32(h[4:], uint32(36+len(pcm)))
+	copy(h[8:], "WAVEfmt ")
+	le32(h[16:], 16)
+	h[20], h[22] = 1, 2 // PCM, stereo
+	le32(h[24:], 44100)
+	le32(h[28:], 44100*4)
+	h[32], h[34] = 4, 16
+	copy(h[36:], "data")
+	le32(h[40:], uint32(len(pcm)))
+	if err := os.WriteFile(path, append(h, pcm...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGuestAudioDAO: cdrdao writes a TOC of two audio tracks
+// disc-at-once; cdrdao read-toc reads the layout back, and cdparanoia rips
+// the tracks from a drive that reads 30 samples early, corrected with
+// -O 30. The PCM matches what was written, except the disc's last 30
+// samples, which only a drive that reads into the lead-out can return.
+func TestGuestAudioDAO(t *testing.T) {
+	payload := t.TempDir()
+	const sectors = 600 // 8 s per track
+	var pcm [2][]byte
+	for i := range pcm {
+		pcm[i] = make([]byte, sectors*cd.RawSectorSize)
+		for j := range pcm[i] {
+			pcm[i][j] = byte(j*7 + i*13 + j>>9)
+		}
+		wav(t, filepath.Join(payload, fmt.Sprintf("t%d.wav", i+1)), pcm[i])
+	}
+	toc := `CD_DA
+TRACK AUDIO
+FILE "t1.wav" 0
+TRACK AUDIO
+FILE "t2.wav" 0
+`
+	if err := os.WriteFile(filepath.Join(payload, "audio.toc"), []byte(toc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := emu.NewBlank(emu.CDR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &cmdLog{}
+	const offset = -30
+	d := emu.New(emu.Config{ReadOffset: offset, Log: l.add})
+	d.Insert(m)
+	script := fmt.Sprintf(`cdrdao write --device /dev/sg0 -n --speed 8 audio.toc 2>&1 | tail -2
+cdrdao read-toc --device /dev/sg0 back.toc 2>&1 | tail -1
+sed -n 's/^/toc: /p' back.toc
+cdparanoia -d /dev/sr0 -O %d -B -w 2>&1 | tail -1
+echo "rip track01.cdda.wav $(tail -c +45 track01.cdda.wav | md5sum | cut -d' ' -f1)"
+echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum | cut -d' ' -f1)"
+`, -offset, len(pcm[1])+4*offset)
+	out := guestRun(t, []*emu.Drive{d}, []*cmdLog{l}, payload, []string{"cdrdao", "cdparanoia"}, script)
+	t.Logf("guest:\n%s", out)
+	for i, p := range pcm {
+		if i == 1 {
+			p = p[:len(p)+4*offset]
+		}
+		want := fmt.Sprintf("rip track%02d.cdda.wav %x", i+1, md5.Sum(p))
+		if !strings.Contains(out, want) {
+			t.Errorf("track %d does not rip back as written (want %q)", i+1, want)
+		}
+	}
+	for _, want := range []string{`toc: FILE "data.wav" 0 00:08:00`, `toc: FILE "data.wav" 00:08:00 00:08:00`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("cdrdao read-toc lacks %s", want)
+		}
+	}
+	if strings.Contains(out, "toc: START") {
+		t.Error("cdrdao read-toc found a pre-gap the disc does not have")
+	}
+	// What was burned, read back in-process without a read offset.
+	d0 := emu.New(emu.Config{})
+	d0.Insert(d.Remove())
+	for range 3 {
+		if scsi.TestUnitReady(context.Background(), d0) == nil {
+			break
+		}
+	}
+	for i, p := range pcm {
+		c, _ := mmc.ReadCD(cd.LBA(i*sectors), sectors/2, mmc.ReadCDOptions{Type: mmc.SectorCDDA, UserData: true})
+		buf := make([]byte, sectors/2*cd.RawSectorSize)
+		res, err := d0.Do(context.Background(), &scsi.Command{CDB: c[:], Direction: scsi.FromDevice, Data: buf})
+		if err == nil {
+			err = scsi.CheckStatus(res)
+		}
+		if err != nil || !bytes.Equal(buf, p[:len(buf)]) {
+			t.Errorf("track %d as burned differs from its WAV: %v", i+1, err)
+		}
+	}
+	if t.Failed() {
+		t.Logf("command log:\n%s", l)
+	}
+}

@@ -52,6 +52,10 @@ type Track struct {
 	// "track size includes two run-out blocks").
 	RunOut cd.Frames `json:"run_out,omitempty"`
 	ISRC   string    `json:"isrc,omitempty"`
+	// Pregap is the length of the track's pre-gap (index 0) before
+	// Start: what SAO's cue sheet gave it, or the 150 blocks a recorder
+	// writes before a track recorded at once.
+	Pregap cd.Frames `json:"pregap,omitempty"`
 }
 
 // End is the address after the track's last block.

@@ -245,8 +245,14 @@ func readCD(d *Drive, r *request) ([]byte, error) {
 	var raw [cd.RawSectorSize]byte
 	for i := range n {
 		a := lba + cd.LBA(i)
-		t, err := d.rawSector(r, a, &raw)
-		if err != nil {
+		var t *Track
+		var err error
+		if first := d.medium.firstTrack(); a < 0 && a >= -cd.LBA(cd.MSFOffset) && first != nil && first.sectorMode() == cd.Audio {
+			// The first track's pre-gap: drives read it as the
+			// silence it holds, which rippers correcting a read
+			// offset rely on.
+			t, raw = first, [cd.RawSectorSize]byte{}
+		} else if t, err = d.rawSector(r, a, &raw); err != nil {
 			return nil, err
 		}
 		mode := t.sectorMode()
@@ -332,6 +338,14 @@ func (d *Drive) offsetAudio(r *request, a cd.LBA, raw *[cd.RawSectorSize]byte) e
 	}
 	*raw = out
 	return nil
+}
+
+// firstTrack is the medium's first recorded track, or nil.
+func (m *Medium) firstTrack() *Track {
+	if len(m.st.Tracks) == 0 || m.st.Tracks[0].State == TrackInvisible && m.st.Tracks[0].Written == 0 {
+		return nil
+	}
+	return &m.st.Tracks[0]
 }
 
 func floorDiv(a, b int64) int64 {

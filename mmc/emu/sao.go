@@ -199,6 +199,9 @@ func (d *Drive) finishSAO() error {
 		}
 		tracks[i].Size = cd.Frames(end - tracks[i].Start)
 		tracks[i].Written = tracks[i].Size
+		if e := s.spans[firstSpan[i]]; e.Index == 0 {
+			tracks[i].Pregap = cd.Frames(tracks[i].Start - e.LBA())
+		}
 	}
 	st.Tracks = append(st.Tracks, tracks...)
 	if mcn := s.sheet.MCN(); mcn != "" {

@@ -12,12 +12,18 @@ func (d *Drive) qFrame(a cd.LBA) [12]byte {
 	m := d.medium
 	q := cd.Q{ADR: 1}
 	var t *Track
+	// The first track's pre-gap always spans LBA -150 to its start
+	// (ECMA-130 §22.3.3.1).
 	for i := range m.st.Tracks {
 		x := &m.st.Tracks[i]
 		if x.State == TrackInvisible && x.Written == 0 {
 			continue
 		}
-		if a >= x.Start-cd.LBA(cd.MSFOffset) {
+		if i == 0 && a < x.Start {
+			t = x
+			continue
+		}
+		if a >= x.Start-cd.LBA(x.Pregap) {
 			t = x
 		}
 	}
@@ -49,4 +55,59 @@ func (d *Drive) subchannel(a cd.LBA) [cd.SubchannelSize]byte {
 		}
 	}
 	return cd.Interleave(ch)
+}
+
+// readSubChannel answers READ SUB-CHANNEL (42h): the current position
+// (the drive is not playing, so the start of the first track), the media
+// catalog number and a track's ISRC (MMC-6, READ SUB-CHANNEL formats 01h,
+// 02h and 03h).
+func readSubChannel(d *Drive, r *request) ([]byte, error) {
+	msf, subQ, format, track := r.cdb[1]&0x02 != 0, r.cdb[2]&0x40 != 0, r.cdb[3], int(r.cdb[6])
+	m := d.medium
+	b := []byte{0, 0x15, 0, 0} // audio status: no current audio status
+	if !subQ {
+		return b, nil
+	}
+	switch format {
+	case 1:
+		e := make([]byte, 12)
+		e[0] = 1
+		var start cd.LBA
+		if t := m.firstTrack(); t != nil {
+			e[1], e[2], e[3] = 0x10|t.Control, byte(t.Number), 1
+			start = t.Start
+		}
+		addr(e[4:], start, msf)
+		addr(e[8:], 0, msf)
+		b = append(b, e...)
+	case 2:
+		e := make([]byte, 20)
+		e[0] = 2
+		if mcn := m.st.MCN; len(mcn) == 13 {
+			e[4] = 0x80
+			copy(e[5:], mcn)
+		}
+		b = append(b, e...)
+	case 3:
+		var t *Track
+		for i := range m.st.Tracks {
+			if m.st.Tracks[i].Number == track && m.st.Tracks[i].State != TrackInvisible {
+				t = &m.st.Tracks[i]
+			}
+		}
+		if t == nil {
+			return nil, errInvalidField
+		}
+		e := make([]byte, 20)
+		e[0], e[1], e[2] = 3, 0x30|t.Control, byte(t.Number)
+		if len(t.ISRC) == 12 {
+			e[4] = 0x80
+			copy(e[5:], t.ISRC)
+		}
+		b = append(b, e...)
+	default:
+		return nil, errInvalidField
+	}
+	put16(b[2:], len(b)-4)
+	return b, nil
 }

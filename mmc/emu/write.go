@@ -335,8 +335,12 @@ func (d *Drive) closeTrack(t *Track) {
 		next = alignUp(t.End(), m.ecc())
 	}
 	if t.Number == st.Tracks[len(st.Tracks)-1].Number {
-		st.Tracks = append(st.Tracks, Track{Number: t.Number + 1, Session: t.Session, State: TrackInvisible,
-			Start: next, DataMode: 0x0F, Block: blockUndefined})
+		nt := Track{Number: t.Number + 1, Session: t.Session, State: TrackInvisible,
+			Start: next, DataMode: 0x0F, Block: blockUndefined}
+		if st.Kind.IsCD() {
+			nt.Pregap = cd.Frames(taoGap)
+		}
+		st.Tracks = append(st.Tracks, nt)
 	}
 }
 
