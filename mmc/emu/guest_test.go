@@ -400,3 +400,61 @@ echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum 
 		t.Logf("command log:\n%s", l)
 	}
 }
+
+// TestGuestConformance serves a pressed CD-ROM over iSCSI to a guest in
+// which the mmctest suite runs through the guest kernel's /dev/sr0, and
+// Spindle's own drives and disc-info report what cd-info and xorriso
+// -toc report of the same drive.
+func TestGuestConformance(t *testing.T) {
+	payload := t.TempDir()
+	const blocks = 2000
+	img := make([]byte, blocks*cd.DataSectorSize)
+	for i := range img {
+		img[i] = byte(i*31 + i>>11)
+	}
+	if err := os.WriteFile(filepath.Join(payload, "disc.img"), img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(args ...string) {
+		cmd := exec.Command("go", args...)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, b)
+		}
+	}
+	build("test", "-c", "-o", filepath.Join(payload, "emu.test"), ".")
+	build("build", "-o", filepath.Join(payload, "spindle"), "spindle/cmd/spindle")
+	m, err := emu.NewPressed(emu.CDROM, bytes.NewReader(img), int64(len(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &cmdLog{}
+	d := emu.New(emu.Config{Log: l.add})
+	d.Insert(m)
+	script := `SPINDLE_EMU_GUEST=1 ./emu.test -test.run TestInGuest -test.v 2>&1 | tail -25
+./spindle drives | sed 's/^/drives: /'
+./spindle disc-info --drive /dev/sr0 | sed 's/^/ours: /'
+cd-info --no-device-info --no-cddb --no-analyze /dev/sr0 2>&1 | sed -n 's/^/cd-info: /p' | grep -i "track\|leadout\|CD-ROM\|  1:"
+xorriso -indev /dev/sr0 -toc 2>&1 | sed -n 's/^/xorriso: /p' | grep "Media\|session"
+`
+	out := guestRun(t, []*emu.Drive{d}, []*cmdLog{l}, payload, []string{"cd-info", "xorriso"}, script)
+	t.Logf("guest:\n%s", out)
+	for _, want := range []string{
+		"--- PASS: TestInGuest",
+		"drives: 0  /dev/sr0",
+		"SPINDLE  EMULATED BURNER",
+		"ours: Media:                  CD-ROM",
+		"ours: Size:                   2000 blocks",
+		"xorriso: Media current: CD-ROM",
+		"xorriso: Media blocks : 2000 readable",
+		"xorriso: Other session:   1 ,         0 ,      2000s",
+		"cd-info: CD-ROM Track List (1 - 1)",
+		"cd-info:   1: 00:02:00  000000 data",
+		"002000 leadout",
+		"ours: Track 1:                session 1, mode1, start 0, 2000 blocks",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("guest output lacks %q", want)
+		}
+	}
+}
