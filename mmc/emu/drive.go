@@ -65,14 +65,21 @@ type SlowFault struct {
 
 // Entry is one command of the command log.
 type Entry struct {
-	CDB     []byte
-	DataOut int // bytes of data-out
-	DataIn  int // bytes of data-in returned
-	Status  scsi.Status
+	CDB     []byte `json:"cdb"`
+	DataOut int    `json:"out,omitempty"` // bytes of data-out
+	// Data is the data-out itself for parameter lists (MODE SELECT, SEND
+	// CUE SHEET, FORMAT UNIT, ...); WRITE's blocks are not kept.
+	Data   []byte      `json:"data,omitempty"`
+	DataIn int         `json:"in,omitempty"` // bytes of data-in returned
+	Status scsi.Status `json:"status,omitempty"`
 	// Sense key, ASC and ASCQ when Status is CHECK CONDITION.
-	Key       scsi.SenseKey
-	ASC, ASCQ byte
+	Key  scsi.SenseKey `json:"key,omitempty"`
+	ASC  byte          `json:"asc,omitempty"`
+	ASCQ byte          `json:"ascq,omitempty"`
 }
+
+// maxLoggedData bounds the data-out an Entry keeps.
+const maxLoggedData = 64 << 10
 
 func (e Entry) String() string {
 	s := fmt.Sprintf("% x", e.CDB)
@@ -270,6 +277,9 @@ func (d *Drive) Do(ctx context.Context, c *scsi.Command) (scsi.Result, error) {
 	data, err := d.exec(&request{ctx: ctx, cdb: c.CDB, out: out, alloc: alloc})
 	res := scsi.Result{Status: scsi.StatusGood}
 	e := Entry{CDB: append([]byte(nil), c.CDB...), DataOut: len(out)}
+	if op := c.CDB[0]; len(out) > 0 && len(out) <= maxLoggedData && op != 0x2A && op != 0xAA {
+		e.Data = append([]byte(nil), out...)
+	}
 	var sd *senseData
 	if err != nil {
 		var ok bool

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -80,16 +82,56 @@ func guestRun(t *testing.T, drives []*emu.Drive, logs []*cmdLog, payload string,
 // cmdLog records a drive's commands.
 type cmdLog struct {
 	mu sync.Mutex
-	b  strings.Builder
+	e  []emu.Entry
 }
 
 func (l *cmdLog) add(e emu.Entry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintln(&l.b, e)
+	l.e = append(l.e, e)
 }
 
-func (l *cmdLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+func (l *cmdLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	for _, e := range l.e {
+		fmt.Fprintln(&b, e)
+	}
+	return b.String()
+}
+
+var update = flag.Bool("update", false, "rewrite the command log fixtures in testdata/guest from the guest runs")
+
+// saveLogs records, with -update, the command log of each drive of a
+// passing guest run as testdata/guest/NAME-N.KIND.jsonl: what a real
+// program sent and how the emulator answered, which TestReplay replays
+// in every go test.
+func saveLogs(t *testing.T, name string, kinds []emu.Kind, logs []*cmdLog) {
+	t.Helper()
+	if !*update || t.Failed() {
+		return
+	}
+	dir := filepath.Join("testdata", "guest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range logs {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		l.mu.Lock()
+		for _, e := range l.e {
+			if err := enc.Encode(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l.mu.Unlock()
+		p := filepath.Join(dir, fmt.Sprintf("%s-%d.%v.jsonl", name, i, kinds[i]))
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 func blankDrive(t *testing.T, k emu.Kind) (*emu.Drive, *cmdLog) {
 	m, err := emu.NewBlank(k)
@@ -175,6 +217,7 @@ umount /mnt/a
 			t.Errorf("drive %d: the disc's track differs from the ISO", i)
 		}
 	}
+	saveLogs(t, "burn-cdrskin-wodim", []emu.Kind{emu.CDR, emu.CDR}, []*cmdLog{l0, l1})
 }
 
 // TestGuestMultiSession: seeds 001 and 004 in a guest — wodim writes a
@@ -238,6 +281,7 @@ done
 			t.Errorf("sr%d (%v): xorriso's MD5 check did not report a match", n, kinds[n])
 		}
 	}
+	saveLogs(t, "multisession-wodim-xorriso", kinds, logs)
 }
 
 // TestGuestBlankFormat: seed 003's media preparation in a guest —
@@ -296,6 +340,7 @@ true
 			t.Logf("drive %d command log:\n%s", i, l)
 		}
 	}
+	saveLogs(t, "blank-format-xorriso", kinds, logs)
 }
 
 // wav writes a RIFF WAVE file of CD audio holding pcm.
@@ -399,6 +444,7 @@ echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum 
 	if t.Failed() {
 		t.Logf("command log:\n%s", l)
 	}
+	saveLogs(t, "dao-cdrdao-cdparanoia", []emu.Kind{emu.CDR}, []*cmdLog{l})
 }
 
 // TestGuestConformance serves a pressed CD-ROM over iSCSI to a guest in
