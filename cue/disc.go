@@ -44,6 +44,24 @@ func cueMode(m disc.Mode, s disc.Storage, sub int) (Mode, error) {
 	return "", fmt.Errorf("%w: %s sectors stored as %d", ErrNotExpressible, m, s)
 }
 
+// TrackMode is the CUE track mode of the sectors of t as its files store
+// them (its first segment with a file; raw sectors for a track without
+// one), or an error wrapping ErrNotExpressible.
+func TrackMode(t *disc.Track) (Mode, error) {
+	storage, size, sub := disc.StoreRaw, cd.RawSectorSize, 0
+	for _, g := range t.Data {
+		if g.File != "" {
+			storage, size, sub = g.Storage, g.SectorSize, g.SubChannel
+			break
+		}
+	}
+	m, err := cueMode(t.Mode, storage, sub)
+	if err == nil && m.SectorSize() != size {
+		err = fmt.Errorf("%w: %d-byte sectors for %s", ErrNotExpressible, size, m)
+	}
+	return m, err
+}
+
 // FromDisc describes a disc layout as a CUE sheet over the files its
 // tracks come from. A track's generated zeros before INDEX 01 become
 // PREGAP, after its data POSTGAP; its stored pre-gap becomes INDEX 00.
@@ -227,8 +245,13 @@ func discMode(m Mode) (disc.Mode, disc.Storage, int) {
 // Disc converts the sheet to the disc model. size reports the bytes of
 // sector data in each file, as for Extents. Tracks are numbered and
 // ordered as the sheet has them; a PREGAP becomes generated zeros before
-// INDEX 01, a POSTGAP after the track's data; REM SESSION starts a new
-// session. Addresses count from INDEX 01 of the first track at LBA 0.
+// INDEX 01, a POSTGAP after the track's data. Addresses count from the
+// first sector of the first track at LBA 0. REM SESSION starts a new
+// session, which begins where it does on the disc: after the previous
+// session's lead-out and its own lead-in, which images leave out (see
+// sessionStart), so that its addresses are those its data records (the
+// ISO 9660 image of a CD-Extra's data session counts from the start of
+// the disc).
 func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error) {
 	ext, err := s.Extents(size)
 	if err != nil {
@@ -240,9 +263,11 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 	for ti := range s.Tracks {
 		t := &s.Tracks[ti]
 		num := max(t.Session, 1)
+		laterSession := false
 		if sess == nil || sess.Number != num {
 			if sess != nil {
 				sess.LeadOut = lba
+				laterSession = true
 			}
 			l.Sessions = append(l.Sessions, disc.Session{Number: num})
 			sess = &l.Sessions[len(l.Sessions)-1]
@@ -279,6 +304,12 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 		d.Pregap = t.Pregap + storedPregap
 		d.StoredPregap = storedPregap
 		d.Start = lba + cd.LBA(d.Pregap)
+		if laterSession {
+			// The session begins after the previous one's lead-out and its
+			// own lead-in, which the image does not hold.
+			prev := len(l.Sessions) - 2
+			d.Start = max(d.Start, sessionStart(s, ti, l.Sessions[prev].LeadOut, prev == 0, d.Pregap))
+		}
 		d.Length = stored - storedPregap + t.Postgap
 		d.Postgap = t.Postgap
 		if t.Postgap > 0 {
@@ -302,6 +333,38 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 		sess.LeadOut = lba
 	}
 	return l, nil
+}
+
+// sessionStart is where INDEX 01 of track ti, the first of a session
+// after the one whose lead-out begins at prevLeadOut, lies on the disc:
+// after that lead-out, this session's lead-in and its first track's
+// pre-gap (disc.NextSessionStart). Their lengths are the Orange Book's
+// unless the sheet gives them in the REM lines disc dumpers (Redump,
+// ImgBurn) write around REM SESSION: "REM LEAD-OUT MM:SS:FF" after the
+// previous track, "REM LEAD-IN" and "REM PREGAP" after REM SESSION. A
+// pre-gap the image stores (INDEX 00) counts as much of the pre-gap.
+func sessionStart(s *Sheet, ti int, prevLeadOut cd.LBA, first bool, stored cd.Frames) cd.LBA {
+	leadOut := disc.LeadOutLength(1)
+	if first {
+		leadOut = disc.LeadOutLength(0)
+	}
+	leadIn, pregap := disc.LaterLeadInLength, disc.StandardPregap
+	remMSF := func(rems []Rem, key string, into *cd.Frames) {
+		for _, r := range rems {
+			if k, v := r.Field(); k == key {
+				if m, err := cd.ParseMSF(v); err == nil {
+					*into = m.Frames()
+				}
+			}
+		}
+	}
+	if ti > 0 {
+		remMSF(s.Tracks[ti-1].Rems, "LEAD-OUT", &leadOut)
+	}
+	remMSF(s.Tracks[ti].SessionRems, "LEAD-OUT", &leadOut)
+	remMSF(s.Tracks[ti].SessionRems, "LEAD-IN", &leadIn)
+	remMSF(s.Tracks[ti].SessionRems, "PREGAP", &pregap)
+	return prevLeadOut.Add(leadOut + leadIn + max(pregap, stored))
 }
 
 func discText(t CDText) disc.Text {

@@ -64,3 +64,62 @@ FILE "disc.bin" MOTOROLA
 		t.Errorf("round trip through the disc model differs:\n%s\nwant\n%s", b.String(), a.String())
 	}
 }
+
+// A later session begins where it does on the disc: after the previous
+// session's lead-out and its own lead-in, which the image leaves out
+// (Orange Book lengths, or those of the REM lines disc dumpers write),
+// and the round trip keeps the sheet.
+func TestDiscSessions(t *testing.T) {
+	size := func(string) (int64, error) { return 300 * cd.RawSectorSize, nil }
+	cases := []struct {
+		name, sheet string
+		want        []cd.LBA // INDEX 01 of each track
+	}{
+		{"CD-Extra", "REM SESSION 01\nFILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nREM SESSION 02\n  TRACK 02 MODE1/2352\n    INDEX 01 00:03:00\n",
+			[]cd.LBA{0, 225 + 11400}},
+		{"stored pre-gap", "REM SESSION 01\nFILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nREM SESSION 02\n  TRACK 02 MODE1/2352\n    INDEX 00 00:01:00\n    INDEX 01 00:03:00\n",
+			[]cd.LBA{0, 75 + 11400}},
+		{"three sessions", "REM SESSION 01\nFILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nREM SESSION 02\n  TRACK 02 MODE1/2352\n    INDEX 01 00:01:00\n" +
+			"REM SESSION 03\n  TRACK 03 MODE1/2352\n    INDEX 01 00:02:00\n",
+			[]cd.LBA{0, 75 + 11400, 75 + 11400 + 75 + 6900}},
+		{"Redump REM lines", "REM SESSION 01\nFILE \"x.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nREM LEAD-OUT 00:30:00\nREM SESSION 02\nREM LEAD-IN 00:40:00\nREM PREGAP 00:03:00\n" +
+			"  TRACK 02 MODE1/2352\n    INDEX 01 00:01:00\n",
+			[]cd.LBA{0, 75 + 2250 + 3000 + 225}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Parse(strings.NewReader(c.sheet), "x.cue")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := s.Disc(size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			for i, tr := range l.Tracks() {
+				if tr.Start != c.want[i] {
+					t.Errorf("track %d starts at %d, want %d", tr.Number, tr.Start, c.want[i])
+				}
+			}
+			if len(l.Sessions) > 1 {
+				g := l.Geometry(1)
+				if first := l.Sessions[1].Tracks[0]; g.ProgramStart > first.Start-cd.LBA(first.Pregap) || g.LeadOut != l.Sessions[1].LeadOut {
+					t.Errorf("session 2: %+v", g)
+				}
+			}
+			back, err := FromDisc(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b bytes.Buffer
+			s.Format(&a)
+			back.Format(&b)
+			if c.name != "Redump REM lines" && a.String() != b.String() {
+				t.Errorf("round trip:\n%s\nwant\n%s", b.String(), a.String())
+			}
+		})
+	}
+}

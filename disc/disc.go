@@ -11,6 +11,14 @@
 // MMC-6 READ TOC reports them: the first track of a disc normally starts at
 // LBA 0 with a two-second pre-gap before it (ECMA-130 §22.3.1: the pre-gap
 // of the first track is at least 150 sectors; cd.MSFOffset).
+//
+// A Reader reads the sectors of a layout from its backing files as a drive
+// reads the disc: raw 2352-byte sectors (ReadRaw), user data (ReadUser,
+// TrackData) and the P–W sub-channel (SubChannel), generating what the
+// files do not store. Geometry, NextSessionStart and the TAO helpers give
+// the areas between and around sessions and tracks that a layout does not
+// list: lead-ins, lead-outs, and the link, run-in and run-out blocks of
+// recordable discs.
 package disc
 
 import (
@@ -156,19 +164,30 @@ type Track struct {
 	// Postgap is a stretch of generated zero sectors after the track's
 	// data, counted in Length (CUE POSTGAP).
 	Postgap cd.Frames
-	// Data lists where the track's sectors come from, in order: first the
-	// Pregap sectors that are stored (if any), then the rest. Sectors not
-	// covered (an unstored pre-gap, a post-gap) are zeros.
+	// Data lists where the track's sectors come from, in order from the
+	// first sector of its pre-gap (Start − Pregap) on: segments of files,
+	// and segments without a file for generated zeros (a CUE PREGAP or
+	// POSTGAP, TOC SILENCE and ZERO). Sectors after the last segment, up
+	// to End, are generated zeros too; a track without Data (a layout read
+	// from a drive) is all zeros.
 	Data []Segment
-	// StoredPregap is how many of the Pregap sectors Data holds (the
-	// others are generated silence or zeros before them).
+	// StoredPregap is how many of the Pregap sectors come from files (the
+	// others are generated silence or zeros before them). Data says the
+	// same; this is for reports.
 	StoredPregap cd.Frames
+	// TAO marks a track written track-at-once on a recordable disc: its
+	// pre-gap begins with a link block and RunInBlocks run-in blocks, and
+	// its last RunOutBlocks sectors (counted in Length, as READ TOC counts
+	// them) are run-out blocks. None of them can be read (see TAOGap).
+	TAO bool
 }
 
 // End is the LBA after the track's last sector.
 func (t *Track) End() cd.LBA { return t.Start + cd.LBA(t.Length) }
 
-// Session is one session: its tracks and where its lead-out begins.
+// Session is one session: its tracks and where its lead-out begins (0:
+// where its last track ends). Layout.Geometry gives its lead-in and the
+// lengths of both.
 type Session struct {
 	Number  int
 	Tracks  []Track

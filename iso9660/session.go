@@ -41,7 +41,10 @@ const growableFirstSession = 32
 const sessionAlign = 32
 
 // NextSessionStart returns the block where a session appended to a
-// growable image of volumeBlocks blocks begins.
+// growable image of volumeBlocks blocks begins. That is libisofs's layout
+// for image files and overwritable media; on a CD-R the next session
+// begins after the last one's lead-out and its own lead-in, which
+// disc.NextSessionStart computes (and a drive reports: cdrecord -msinfo).
 func NextSessionStart(volumeBlocks uint32) uint32 {
 	s := (uint64(volumeBlocks) + sessionAlign - 1) / sessionAlign * sessionAlign
 	if s < growableFirstSession {

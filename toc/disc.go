@@ -93,7 +93,15 @@ func (t *TOC) Disc(size SizeFunc) (*disc.Layout, error) {
 			}
 			d.Data = append(d.Data, seg)
 		}
-		d.StoredPregap = d.Pregap
+		// The pre-gap sectors read from files (SILENCE, ZERO and PREGAP
+		// are generated).
+		var at cd.Frames
+		for _, g := range d.Data {
+			if g.File != "" {
+				d.StoredPregap += max(0, min(at+g.Sectors, d.Pregap)-at)
+			}
+			at += g.Sectors
+		}
 		s.Tracks = append(s.Tracks, d)
 	}
 	l.Sessions = []disc.Session{s}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 
 	"spindle/cd"
 	"spindle/cue"
+	"spindle/disc"
 	"spindle/internal/fileout"
 	"spindle/iso9660"
 )
@@ -36,10 +35,21 @@ names them, and hold the same bytes bchunk writes: a track runs from its
 INDEX 01 to the first index of the next track in the same file.
 
 User data per mode: MODE1/2352 the 2048 bytes after the header; MODE2/2352
-the 2048 bytes of form 1 after the subheader, with --psx the 2336 bytes
-after the header (subheader, data, EDC/ECC), with --raw whole sectors;
-MODE2/2336 the 2048 bytes after the subheader (--psx: all 2336);
-MODE1/2048, MODE2/2048 and MODE2/2324 as stored.
+the 2048 bytes of form 1 after the subheader, with --raw whole sectors;
+MODE2/2336 the 2048 bytes after the subheader; MODE1/2048, MODE2/2048 and
+MODE2/2324 as stored. With --psx, Mode 2 tracks give the 2336 bytes after
+each sector's header (subheader, data, EDC/ECC: the MODE2/2336 form that
+PlayStation tools and a sheet of that mode read). A cdrdao TOC file is split
+the same way over its data files (SILENCE and ZERO as zeros).
+
+Where bchunk (1.2.2) differs: its -p writes the first 2336 bytes of each
+2352-byte sector (sync, header, subheader and data, cut 16 bytes before the
+sector's end), although its help says "2336 bytes from offset 24"; no sheet
+mode describes that, so --psx writes the MODE2/2336 form instead. bchunk
+reads MODE2/2336 files in steps of 2352 bytes, and starts a track that has
+INDEX 02 or later at its last index; split reads 2336-byte sectors and
+starts every track at INDEX 01. bchunk takes one BIN file; split takes
+sheets of several FILEs, and TOC files.
 
 Audio in a BINARY file is little-endian; in a MOTOROLA file (what "spindle
 convert" writes for cdrdao's images) it is swapped to little-endian. The
@@ -66,7 +76,7 @@ it, and --keep-addresses leaves it as recorded.
 	fl.BoolVarP(&f.swap, "swap", "s", false, "swap the byte order of audio samples (bchunk -s)")
 	fl.BoolVar(&f.noSwap, "no-swap", false, "never swap audio samples, whatever the sheet says")
 	fl.BoolVarP(&f.raw, "raw", "r", false, "MODE2/2352 tracks: write whole 2352-byte sectors (bchunk -r)")
-	fl.BoolVarP(&f.psx, "psx", "p", false, "MODE2 tracks: write the 2336 bytes after the header (bchunk -p)")
+	fl.BoolVarP(&f.psx, "psx", "p", false, "Mode 2 tracks: write the 2336 bytes after each header (MODE2/2336; bchunk -p cuts sectors short instead)")
 	fl.BoolVar(&f.asJSON, "json", false, "print the tracks written as JSON")
 	fl.BoolVar(&f.keepAddresses, "keep-addresses", false, "leave a later data session's ISO 9660 addresses as recorded (bchunk's output)")
 	fl.BoolVar(&f.inPlace, "in-place", false, "also write OUTBASEnn-inplace.iso: zeros before a later data session, so its addresses hold")
@@ -96,129 +106,24 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	if kind != ".cue" && kind != ".toc" {
 		return usageError{fmt.Errorf("split: %s: give a CUE sheet or a cdrdao TOC file", sheetPath)}
 	}
-	b, err := os.ReadFile(sheetPath)
-	if err != nil {
-		return fmt.Errorf("split: %w", err)
-	}
-	dir := filepath.Dir(sheetPath)
-	var sheet *cue.Sheet
-	if kind == ".toc" {
-		// The TOC's tracks, described as a sheet over the same files (raw
-		// audio in cdrdao's files is big-endian: a MOTOROLA file).
-		l, _, err := readLayout(sheetPath)
-		if err != nil {
-			return fmt.Errorf("split %s: %w", sheetPath, err)
-		}
-		if sheet, err = cue.FromDisc(l); err != nil {
-			return fmt.Errorf("split %s: %w (spindle convert --bin writes its tracks into one file that split takes)", sheetPath, err)
-		}
-	} else if sheet, err = (cue.Options{Lenient: true}).Parse(bytes.NewReader(b), sheetPath); err != nil {
-		return fmt.Errorf("split: %w", err)
-	}
-	ext, err := sheet.Extents(fileSizer(dir))
+	l, dir, err := readLayout(sheetPath)
 	if err != nil {
 		return fmt.Errorf("split %s: %w", sheetPath, err)
 	}
+	r, err := disc.NewReader(l, openBacking(dir))
+	if err != nil {
+		return fmt.Errorf("split %s: %w", sheetPath, err)
+	}
+	defer r.Close()
 	var done []splitTrack
 	stderr := c.ErrOrStderr()
-	for ti := range sheet.Tracks {
-		t := &sheet.Tracks[ti]
-		// The track's run that holds INDEX 01, and bchunk's extent: from
-		// INDEX 01 to the next track's first index in the same file.
-		var run *cue.Extent
-		for i := range ext {
-			if ext[i].Track == ti && (run == nil || ext[i].Index == 1) {
-				run = &ext[i]
-			}
-		}
-		if run == nil {
-			continue
-		}
-		var start cd.Frames = -1
-		for _, x := range t.Indexes {
-			if x.Number == 1 && x.File == run.File {
-				start = cd.Frames(x.Pos.Frames())
-			}
-		}
-		if start < run.Start {
-			start = run.Start
-		}
-		end := run.End()
-		ss := int64(run.SectorSize)
-		offset := run.Offset + int64(start-run.Start)*ss
-		file := sheet.Files[run.File]
-		st := splitTrack{Track: t.Number, Mode: string(t.Mode), Sectors: int64(end - start)}
-		from, n, suffix := userRange(t.Mode, f)
-		audio := t.Mode.IsAudio()
-		swap := audio && (f.swap || file.Type == cue.Motorola) && !f.noSwap
-		if audio {
-			suffix = ".cdr"
-			if f.wav {
-				suffix = ".wav"
-			}
-		}
-		st.Output = fmt.Sprintf("%s%02d%s", base, t.Number, suffix)
-		st.Swapped = swap
-		in, err := os.Open(sheetFile(dir, file.Name))
+	for _, t := range l.Tracks() {
+		st, err := splitOne(c, f, r, t, base)
 		if err != nil {
-			return fmt.Errorf("split: %w", err)
+			return fmt.Errorf("split %s: %w", sheetPath, err)
 		}
-		var order cd.AudioByteOrder
-		err = fileout.Write(st.Output, 0o644, func(w io.Writer) error {
-			bw := bufio.NewWriterSize(w, 1<<20)
-			if audio && f.wav {
-				writeWAVHeader(bw, st.Sectors*cd.RawSectorSize)
-			}
-			r := bufio.NewReaderSize(io.NewSectionReader(in, offset, st.Sectors*ss), 1<<20)
-			sector := make([]byte, ss)
-			var sample []byte
-			for k := int64(0); k < st.Sectors; k++ {
-				if _, err := io.ReadFull(r, sector); err != nil {
-					return fmt.Errorf("%s: sector %d of track %d: %w", file.Name, k, t.Number, err)
-				}
-				out := sector[from:min(from+n, len(sector))]
-				if audio {
-					if len(sample) < 256<<10 {
-						sample = append(sample, out...)
-					}
-					if swap {
-						cd.SwapAudio(out)
-					}
-				}
-				if _, err := bw.Write(out); err != nil {
-					return err
-				}
-				st.Bytes += int64(len(out))
-			}
-			if audio {
-				order = cd.DetectAudioByteOrder(sample)
-			}
-			return bw.Flush()
-		})
-		in.Close()
-		if err != nil {
-			return err
-		}
-		if audio {
-			st.ByteOrder = order.String()
-			// What the file said (BINARY: little-endian) against what the
-			// samples say; the output was swapped when swap is set.
-			wantBig := file.Type == cue.Motorola
-			if f.swap || f.noSwap {
-				wantBig = f.swap
-			}
-			if (order == cd.AudioBigEndian) != wantBig && order != cd.AudioOrderUnknown {
-				st.OrderAlert = fmt.Sprintf("the samples of track %d look %s, but were read as %s: it will sound like static noise; split again with %s",
-					t.Number, order, map[bool]string{true: "big-endian", false: "little-endian"}[wantBig], map[bool]string{true: "--no-swap", false: "--swap"}[wantBig])
-				if !f.asJSON {
-					fmt.Fprintln(stderr, "spindle: split: warning:", st.OrderAlert)
-				}
-			}
-		}
-		if !audio && !f.raw && !f.psx && n == cd.DataSectorSize && !f.keepAddresses {
-			if err := relocateTrack(&st, f.inPlace); err != nil {
-				return err
-			}
+		if st.OrderAlert != "" && !f.asJSON {
+			fmt.Fprintln(stderr, "spindle: split: warning:", st.OrderAlert)
 		}
 		done = append(done, st)
 	}
@@ -238,28 +143,176 @@ func runSplit(c *cobra.Command, f *splitFlags, sheetPath, base string) error {
 	return nil
 }
 
-// userRange is where the output bytes of a sector of mode m lie, and the
-// output suffix. The defaults are bchunk's for the modes it knows, and the
-// user data of ECMA-130 §14 otherwise.
-func userRange(m cue.Mode, f *splitFlags) (from, n int, suffix string) {
-	switch m {
-	case cue.Mode1_2352:
-		return 16, 2048, ".iso" // sync and header, then 2048 bytes (§14.3)
-	case cue.Mode2_2352, cue.CDI_2352:
-		switch {
-		case f.raw:
-			return 0, cd.RawSectorSize, ".iso"
-		case f.psx:
-			return 16, 2336, ".iso"
-		}
-		return 24, 2048, ".iso" // header, subheader ×2, form 1 data (§14.5)
-	case cue.Mode2_2336, cue.CDI_2336:
-		if f.psx {
-			return 0, 2336, ".iso"
-		}
-		return 8, 2048, ".iso" // the subheader twice, then form 1 data
+// openBacking opens the files a sheet in dir names.
+func openBacking(dir string) disc.Opener {
+	return func(name string) (io.ReaderAt, error) { return os.Open(sheetFile(dir, name)) }
+}
+
+// splitOut is what split writes of each sector of a track.
+type splitOut int
+
+const (
+	outUser  splitOut = iota // the user data (ECMA-130 §14), as bchunk writes MODE1/2352
+	outForm1                 // 2048 bytes after the XA subheader: bchunk's MODE2/2352
+	outRaw                   // whole 2352-byte sectors: audio, and --raw
+	outPSX                   // the 2336 bytes after the header: --psx
+)
+
+// splitPlan is what split writes of a track's sectors, and the size of
+// each sector's part.
+func splitPlan(t *disc.Track, f *splitFlags) (splitOut, int) {
+	mode2 := t.Mode == disc.Mode2 || t.Mode == disc.Mode2Mixed || t.Mode == disc.Mode2Form1 || t.Mode == disc.Mode2Form2
+	switch {
+	case t.Mode == disc.Audio:
+		return outRaw, cd.RawSectorSize
+	case mode2 && f.raw:
+		return outRaw, cd.RawSectorSize
+	case mode2 && f.psx:
+		return outPSX, cd.Mode2SectorSize
+	case t.Mode == disc.Mode2 || t.Mode == disc.Mode2Mixed:
+		return outForm1, cd.DataSectorSize
 	}
-	return 0, m.SectorSize(), ".iso"
+	return outUser, t.Mode.UserSize()
+}
+
+// splitSectors is the chunk split reads at once.
+const splitSectors = 256
+
+// splitOne writes one track: from its INDEX 01 to its end, leaving out
+// generated sectors at the end (a CUE POSTGAP, which bchunk does not
+// know). For a CUE sheet that is bchunk's extent, from INDEX 01 to the
+// first index of the next track in the same file.
+func splitOne(c *cobra.Command, f *splitFlags, r *disc.Reader, t *disc.Track, base string) (splitTrack, error) {
+	end := t.Start - cd.LBA(t.Pregap)
+	stored := end
+	var motorola, seen bool
+	for _, g := range t.Data {
+		end = end.Add(g.Sectors)
+		if g.File != "" {
+			stored = end
+			if !seen {
+				motorola, seen = g.SwapBytes, true
+			}
+		}
+	}
+	if end = stored; end <= t.Start {
+		end = t.End() // a track of generated sectors only
+	}
+	st := splitTrack{Track: t.Number, Mode: t.Mode.String(), Sectors: int64(end - t.Start)}
+	if m, err := cue.TrackMode(t); err == nil {
+		st.Mode = string(m)
+	}
+	out, size := splitPlan(t, f)
+	audio := t.Mode == disc.Audio
+	suffix := ".iso"
+	if audio {
+		suffix = ".cdr"
+		if f.wav {
+			suffix = ".wav"
+		}
+	}
+	st.Output = fmt.Sprintf("%s%02d%s", base, t.Number, suffix)
+	// The samples go out swapped against the file when the sheet says
+	// they are big-endian (MOTOROLA; cdrdao's raw audio) or --swap asks;
+	// the Reader gives them swapped where the sheet says so.
+	swap := audio && (f.swap || motorola) && !f.noSwap
+	st.Swapped = swap
+	var sample []byte
+	err := fileout.Write(st.Output, 0o644, func(w io.Writer) error {
+		if audio && f.wav {
+			writeWAVHeader(w, st.Sectors*cd.RawSectorSize)
+		}
+		buf := make([]byte, splitSectors*cd.RawSectorSize)
+		at := t.Start - cd.LBA(t.Pregap)
+		// The segments of the track, and the generated sectors after them.
+		segs := append(t.Data[:len(t.Data):len(t.Data)], disc.Segment{Sectors: cd.Frames(t.End() - at)})
+		for _, g := range segs {
+			lo, hi := max(at, t.Start), min(at.Add(g.Sectors), end)
+			at = at.Add(g.Sectors)
+			fix := audio && swap != g.SwapBytes
+			for lba := lo; lba < hi; {
+				if err := c.Context().Err(); err != nil {
+					return err
+				}
+				n := int(min(hi-lba, splitSectors))
+				data, err := splitRead(r, t, out, lba, n, buf)
+				if err != nil {
+					return err
+				}
+				if audio {
+					if k := len(sample); k < 256<<10 {
+						// The samples as the file holds them.
+						sample = append(sample, data[:min(len(data), 256<<10-k)]...)
+						if g.SwapBytes {
+							cd.SwapAudio(sample[k:])
+						}
+					}
+					if fix {
+						cd.SwapAudio(data)
+					}
+				}
+				if _, err := w.Write(data); err != nil {
+					return err
+				}
+				st.Bytes += int64(len(data))
+				lba += cd.LBA(n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	if audio {
+		order := cd.DetectAudioByteOrder(sample)
+		st.ByteOrder = order.String()
+		// What the sheet said against what the samples say.
+		wantBig := motorola
+		if f.swap || f.noSwap {
+			wantBig = f.swap
+		}
+		if (order == cd.AudioBigEndian) != wantBig && order != cd.AudioOrderUnknown {
+			st.OrderAlert = fmt.Sprintf("the samples of track %d look %s, but were read as %s: it will sound like static noise; split again with %s",
+				t.Number, order, map[bool]string{true: "big-endian", false: "little-endian"}[wantBig], map[bool]string{true: "--no-swap", false: "--swap"}[wantBig])
+		}
+	}
+	if size == cd.DataSectorSize && (out == outUser || out == outForm1) && !f.keepAddresses {
+		if err := relocateTrack(&st, f.inPlace); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// splitRead reads n sectors of what split writes of track t from lba,
+// using buf, and returns them.
+func splitRead(r *disc.Reader, t *disc.Track, out splitOut, lba cd.LBA, n int, buf []byte) ([]byte, error) {
+	switch out {
+	case outRaw:
+		b := buf[:n*cd.RawSectorSize]
+		return b, r.ReadRaw(lba, b)
+	case outPSX:
+		b := buf[:n*cd.RawSectorSize]
+		if err := r.ReadRaw(lba, b); err != nil {
+			return nil, err
+		}
+		for k := 0; k < n; k++ {
+			copy(b[k*cd.Mode2SectorSize:], b[k*cd.RawSectorSize+16:(k+1)*cd.RawSectorSize])
+		}
+		return b[:n*cd.Mode2SectorSize], nil
+	case outForm1:
+		b := buf[:n*cd.Mode2SectorSize]
+		if err := r.ReadUser(lba, b); err != nil {
+			return nil, err
+		}
+		// The 2048 bytes after the subheader of each 2336 (ECMA-130 §14.5).
+		for k := 0; k < n; k++ {
+			copy(b[k*cd.DataSectorSize:], b[k*cd.Mode2SectorSize+8:k*cd.Mode2SectorSize+8+cd.DataSectorSize])
+		}
+		return b[:n*cd.DataSectorSize], nil
+	}
+	b := buf[:n*t.Mode.UserSize()]
+	return b, r.ReadUser(lba, b)
 }
 
 // writeWAVHeader writes the 44-byte RIFF header of 16-bit stereo PCM at

@@ -227,3 +227,111 @@ func TestSplitMultiFile(t *testing.T) {
 		t.Errorf("m02.cdr: %d bytes, want the %d after INDEX 01", len(cdr), len(audio)-10*cd.RawSectorSize)
 	}
 }
+
+// TestSplitPSX: --psx writes the 2336 bytes after each Mode 2 sector's
+// header (the MODE2/2336 form), from MODE2/2352 and MODE2/2336 sheets
+// alike. bchunk -p writes something else, the first 2336 bytes of each
+// raw sector (sync and header included, the last 16 bytes cut), which no
+// sheet mode describes: the test pins that difference down.
+func TestSplitPSX(t *testing.T) {
+	dir := t.TempDir()
+	chdir(t, dir)
+	var raw, m2336, user []byte
+	var sec [cd.RawSectorSize]byte
+	for i := 0; i < 12; i++ {
+		mode, sub := cd.Mode2Form1, [4]byte{0, 0, 8, 0}
+		u := bytes.Repeat([]byte{byte(i), byte(3 * i)}, cd.DataSectorSize/2)
+		if i%3 == 2 {
+			mode, sub = cd.Mode2Form2, [4]byte{0, 0, 0x20, 0}
+			u = bytes.Repeat([]byte{byte(i)}, cd.Form2DataSize)
+		}
+		if err := cd.EncodeSector(&sec, cd.LBA(i), mode, u, sub); err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, sec[:]...)
+		m2336 = append(m2336, sec[16:]...)
+		user = append(user, sec[24:24+cd.DataSectorSize]...)
+	}
+	os.WriteFile("psx.bin", raw, 0o644)
+	os.WriteFile("psx.cue", []byte("FILE \"psx.bin\" BINARY\n  TRACK 01 MODE2/2352\n    INDEX 01 00:00:00\n"), 0o644)
+	os.WriteFile("m2.bin", m2336, 0o644)
+	os.WriteFile("m2.cue", []byte("FILE \"m2.bin\" BINARY\n  TRACK 01 MODE2/2336\n    INDEX 01 00:00:00\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want []byte
+	}{
+		{[]string{"--psx", "psx.cue", "p"}, m2336},
+		{[]string{"--psx", "m2.cue", "q"}, m2336},
+		{[]string{"psx.cue", "u"}, user},
+		{[]string{"m2.cue", "v"}, user},
+		{[]string{"--raw", "psx.cue", "r"}, raw},
+	} {
+		if out, code := runCaptured(t, append([]string{"split"}, c.args...)...); code != exitOK {
+			t.Fatalf("split %v: exit %d\n%s", c.args, code, out)
+		}
+		got, _ := os.ReadFile(c.args[len(c.args)-1] + "01.iso")
+		if !bytes.Equal(got, c.want) {
+			t.Errorf("split %v: %d bytes, not the %d expected", c.args, len(got), len(c.want))
+		}
+	}
+	testtool.Need(t, "bchunk")
+	if out, err := exec.Command("bchunk", "-p", "psx.bin", "psx.cue", "b").CombinedOutput(); err != nil {
+		t.Fatalf("bchunk -p: %v\n%s", err, out)
+	}
+	b, _ := os.ReadFile("b01.iso")
+	var cut []byte
+	for i := 0; i < 12; i++ {
+		cut = append(cut, raw[i*cd.RawSectorSize:i*cd.RawSectorSize+cd.Mode2SectorSize]...)
+	}
+	if !bytes.Equal(b, cut) {
+		t.Errorf("bchunk -p no longer writes the first 2336 bytes of each sector: update split's help")
+	}
+}
+
+// TestSplitTOC: a cdrdao TOC is split over its own files: a data track
+// stored as user data, big-endian raw audio after a generated pre-gap
+// (swapped to little-endian, the samples' order detected), and a track of
+// SILENCE only, which a CUE sheet could not describe over these files.
+func TestSplitTOC(t *testing.T) {
+	dir := t.TempDir()
+	chdir(t, dir)
+	iso := bytes.Repeat([]byte("ISO data"), 20*cd.DataSectorSize/8)
+	os.WriteFile("data.iso", iso, 0o644)
+	// 1 s of a tone, big-endian as cdrdao writes raw audio.
+	var le, be []byte
+	for i := 0; i < 44100; i++ {
+		v := int16(9000 * math.Sin(2*math.Pi*330*float64(i)/44100))
+		le = append(le, byte(v), byte(v>>8), byte(v), byte(v>>8))
+		be = append(be, byte(v>>8), byte(v), byte(v>>8), byte(v))
+	}
+	os.WriteFile("audio.raw", be, 0o644)
+	os.WriteFile("disc.toc", []byte("CD_ROM\nTRACK MODE1\nDATAFILE \"data.iso\"\n"+
+		"TRACK AUDIO\nPREGAP 0:2:0\nFILE \"audio.raw\" 0\n"+
+		"TRACK AUDIO\nSILENCE 0:0:10\n"), 0o644)
+	out, code := runCaptured(t, "split", "--json", "disc.toc", "t")
+	if code != exitOK {
+		t.Fatalf("split: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, `"byte_order": "big-endian"`) || !strings.Contains(out, `"swapped": true`) || strings.Contains(out, "byte_order_warning") {
+		t.Errorf("split report:\n%s", out)
+	}
+	if got, _ := os.ReadFile("t01.iso"); !bytes.Equal(got, iso) {
+		t.Error("t01.iso is not the data file")
+	}
+	if got, _ := os.ReadFile("t02.cdr"); !bytes.Equal(got, le) {
+		t.Errorf("t02.cdr: %d bytes, not the samples after the pre-gap in little-endian order", len(got))
+	}
+	if got, _ := os.ReadFile("t03.cdr"); !bytes.Equal(got, make([]byte, 10*cd.RawSectorSize)) {
+		t.Errorf("t03.cdr: %d bytes, want 10 sectors of silence", len(got))
+	}
+	// --no-swap keeps the file's order, and says it sounds like noise.
+	out, code = runCaptured(t, "split", "--json", "--no-swap", "disc.toc", "n")
+	if got, _ := os.ReadFile("n02.cdr"); code != exitOK || !bytes.Equal(got, be) || !strings.Contains(out, "static noise") {
+		t.Errorf("split --no-swap: exit %d, %d bytes\n%s", code, len(got), out)
+	}
+	// A missing data file is an error naming it and the sector.
+	os.Remove("audio.raw")
+	if _, code := runCaptured(t, "split", "disc.toc", "m"); code != exitUsage {
+		t.Errorf("split without the audio file: exit %d", code)
+	}
+}

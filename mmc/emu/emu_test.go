@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -580,5 +581,61 @@ func TestBecomingReadyAndLostMedium(t *testing.T) {
 	_, err := do(t, d, scsi.TestUnitReadyCDB(), scsi.None, nil)
 	if !errors.Is(err, scsi.ErrNoMedium) {
 		t.Errorf("after the medium was lost: %v", err)
+	}
+}
+
+// TestPressedLayout: a CD-Extra disc made from an image (an audio session,
+// then a data session) reads as the image says: two sessions in the TOC,
+// the audio through READ CD, the data through READ(10), and the raw data
+// sectors with a valid EDC/ECC.
+func TestPressedLayout(t *testing.T) {
+	audio := image(300 * cd.RawSectorSize / cd.DataSectorSize)
+	data := image(200)
+	second := disc.NextSessionStart(300, true)
+	l := &disc.Layout{Sessions: []disc.Session{
+		{Number: 1, LeadOut: 300, Tracks: []disc.Track{{Number: 1, Mode: disc.Audio, Start: 0, Length: 300,
+			Data: []disc.Segment{{File: "a.bin", Sectors: 300, Storage: disc.StoreRaw, SectorSize: cd.RawSectorSize}}}}},
+		{Number: 2, LeadOut: second + 200, Tracks: []disc.Track{{Number: 2, Mode: disc.Mode1, Start: second, Length: 200, Pregap: 150,
+			Data: []disc.Segment{{Sectors: 150, Storage: disc.StoreUser, SectorSize: cd.DataSectorSize},
+				{File: "d.iso", Sectors: 200, Storage: disc.StoreUser, SectorSize: cd.DataSectorSize}}}}},
+	}}
+	files := map[string][]byte{"a.bin": audio, "d.iso": data}
+	m, err := NewPressedLayout(l, func(name string) (io.ReaderAt, error) { return bytes.NewReader(files[name]), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	ctx := context.Background()
+	drv := mmc.NewDrive(d)
+	got, err := drv.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sessions) != 2 || got.Sessions[1].Tracks[0].Start != second || got.Sessions[0].Tracks[0].Mode != disc.Audio {
+		t.Fatalf("layout %+v", got)
+	}
+	c, _ := mmc.ReadCD(10, 3, mmc.ReadCDOptions{Type: mmc.SectorCDDA, UserData: true})
+	buf := make([]byte, 3*cd.RawSectorSize)
+	if _, err := do(t, d, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[10*cd.RawSectorSize:13*cd.RawSectorSize]) {
+		t.Fatalf("audio: %v", err)
+	}
+	rd := make([]byte, 200*cd.DataSectorSize)
+	if err := drv.Read(ctx, second, 200, rd); err != nil || !bytes.Equal(rd, data) {
+		t.Fatalf("data: %v", err)
+	}
+	c, _ = mmc.ReadCD(second+7, 1, mmc.RawSector)
+	var raw [cd.RawSectorSize]byte
+	if _, err := do(t, d, c[:], scsi.FromDevice, raw[:]); err != nil {
+		t.Fatal(err)
+	}
+	if chk := cd.CheckSector(&raw, second+7); !chk.OK() {
+		t.Errorf("raw data sector: %+v", chk)
+	}
+	si, err := drv.SessionInfo(ctx)
+	if err != nil || si.Start != second || si.LastSession != 2 || si.FirstTrack != 2 {
+		t.Errorf("session info %+v %v", si, err)
 	}
 }
