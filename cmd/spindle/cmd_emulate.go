@@ -9,8 +9,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,8 +47,9 @@ func newEmulateCmd() *cobra.Command {
 	var (
 		dir, media, image, listen, logFile string
 		createOnly, allowRemote            bool
-		readOffset                         int
-		unreadable                         []string
+		readOffset, notReady, loseAfter    int
+		unreadable, retry, c2, slow        []string
+		writeFail                          int64
 	)
 	c := &cobra.Command{
 		Use:   "emulate --media KIND|--image IMAGE [--dir DIR] [--listen ADDR]",
@@ -56,11 +60,20 @@ target so that a virtual machine (QEMU: -drive file=iscsi://...,if=none,id=d
 burning programs (wodim, cdrskin, xorriso, cdrdao) can use.
 
 The disc is blank media of --media KIND (cd-r, cd-rw, dvd-r, dvd-rw, dvd+r,
-dvd+rw, bd-r, bd-re), or a pressed disc reading --image IMAGE (an ISO;
---media cd-rom, dvd-rom or bd-rom, default cd-rom). With --dir the disc
-lives in that directory and outlasts the command: later runs, and every
-drive command given --drive emu:DIR, see what was burned on it. Without
---dir it lives in memory until the command ends.
+dvd+rw, bd-r, bd-re), or a pressed disc reading --image IMAGE: an ISO
+(--media cd-rom, dvd-rom or bd-rom, default cd-rom), or a CUE sheet or
+cdrdao TOC file with its BIN/WAV files (a CD-ROM with audio and data tracks
+and several sessions, read in place). With --dir the disc lives in that
+directory and outlasts the command: later runs, and every drive command
+given --drive emu:DIR, see what was burned on it. Without --dir it lives in
+memory until the command ends.
+
+Faults make the drive fail as worn discs and drives do: --unreadable blocks
+fail every read (MEDIUM ERROR 11h), --retry START[+N]:K blocks read only on
+the K-th attempt, --c2 flags audio sectors with C2 errors, --slow
+START[+N]:DURATION delays reads, --not-ready N answers the first N commands
+after loading NOT READY, --write-fail LBA fails the write covering LBA, and
+--lose-after N makes the disc vanish after N commands. Addresses are LBAs.
 
 The target listens on loopback only unless --allow-remote is given. It
 prints the iscsi:// URL of the drive and serves until interrupted.
@@ -70,7 +83,9 @@ With --create-only it just creates the disc in DIR and exits.
 		Example: `  spindle emulate --dir blank-cdr --media cd-r --create-only
   spindle disc-info --drive emu:blank-cdr
   spindle emulate --dir blank-cdr --listen 127.0.0.1:3260
-  spindle emulate --image backup.iso --listen 127.0.0.1:3261`,
+  spindle emulate --image backup.iso --listen 127.0.0.1:3261
+  spindle emulate --image album.cue --read-offset 6 --c2 1200+3
+  spindle emulate --image scratched.iso --unreadable 5000+32 --retry 9000:3`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			m, err := emulatedMedium(dir, media, image)
@@ -87,12 +102,14 @@ With --create-only it just creates the disc in DIR and exits.
 				return err
 			}
 			cfg := emu.Config{ReadOffset: readOffset}
-			for _, u := range unreadable {
-				e, err := parseExtent(u)
-				if err != nil {
-					return usageError{fmt.Errorf("--unreadable %q: %w", u, err)}
-				}
-				cfg.Faults.Unreadable = append(cfg.Faults.Unreadable, e)
+			if err := faultFlags(&cfg.Faults, unreadable, retry, c2, slow); err != nil {
+				return usageError{err}
+			}
+			cfg.Faults.BecomingReady = notReady
+			cfg.Faults.LoseMediumAfter = loseAfter
+			if c.Flags().Changed("write-fail") {
+				a := cd.LBA(writeFail)
+				cfg.Faults.WriteFailAt = &a
 			}
 			var logW io.Writer
 			if logFile != "" {
@@ -142,12 +159,81 @@ With --create-only it just creates the disc in DIR and exits.
 	fl.StringVar(&logFile, "log", "", "write every command the drive executes to this file")
 	fl.IntVar(&readOffset, "read-offset", 0, "CD-DA read offset of the drive, in samples")
 	fl.StringArrayVar(&unreadable, "unreadable", nil, "blocks START[+COUNT] this drive cannot read (repeatable)")
+	fl.StringArrayVar(&retry, "retry", nil, "blocks START[+COUNT]:K that read only on the K-th attempt (repeatable)")
+	fl.StringArrayVar(&c2, "c2", nil, "audio sectors START[+COUNT] read with C2 errors (repeatable)")
+	fl.StringArrayVar(&slow, "slow", nil, "blocks START[+COUNT]:DURATION slow to read, e.g. 100+50:20ms (repeatable)")
+	fl.IntVar(&notReady, "not-ready", 0, "answer this many commands after loading NOT READY, becoming ready")
+	fl.IntVar(&loseAfter, "lose-after", 0, "lose the disc after this many commands")
+	fl.Int64Var(&writeFail, "write-fail", 0, "fail the write covering this LBA with a write error")
 	return c
+}
+
+// faultFlags parses the fault flags into f.
+func faultFlags(f *emu.Faults, unreadable, retry, c2, slow []string) error {
+	for _, u := range unreadable {
+		e, err := parseExtent(u)
+		if err != nil {
+			return fmt.Errorf("--unreadable %q: %w", u, err)
+		}
+		f.Unreadable = append(f.Unreadable, e)
+	}
+	for _, u := range c2 {
+		e, err := parseExtent(u)
+		if err != nil {
+			return fmt.Errorf("--c2 %q: %w", u, err)
+		}
+		f.C2 = append(f.C2, e)
+	}
+	for _, u := range retry {
+		ext, k, ok := strings.Cut(u, ":")
+		e, err := parseExtent(ext)
+		n, nerr := strconv.Atoi(k)
+		if !ok || err != nil || nerr != nil || n < 2 {
+			return fmt.Errorf("--retry %q: want START[+COUNT]:K with K ≥ 2", u)
+		}
+		f.Retry = append(f.Retry, emu.RetryFault{Extent: e, Attempts: n})
+	}
+	for _, u := range slow {
+		ext, dur, ok := strings.Cut(u, ":")
+		e, err := parseExtent(ext)
+		d, derr := time.ParseDuration(dur)
+		if !ok || err != nil || derr != nil || d <= 0 || d > time.Minute {
+			return fmt.Errorf("--slow %q: want START[+COUNT]:DURATION, a duration up to 1m", u)
+		}
+		f.Slow = append(f.Slow, emu.SlowFault{Extent: e, Delay: d})
+	}
+	return nil
+}
+
+// isSheet reports whether name is a CUE sheet or cdrdao TOC file.
+func isSheet(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".cue", ".toc":
+		return true
+	}
+	return false
 }
 
 // emulatedMedium opens the disc in dir, or creates it from --media or
 // --image (in dir, or in memory without one).
 func emulatedMedium(dir, media, image string) (*emu.Medium, error) {
+	if image != "" && isSheet(image) {
+		if dir != "" {
+			return nil, usageError{fmt.Errorf("--image %s is served in place from its files; drop --dir", image)}
+		}
+		if media != "" && media != "cd-rom" {
+			return nil, usageError{fmt.Errorf("--image %s is a CD: drop --media %s", image, media)}
+		}
+		l, base, err := readLayout(image)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", image, err)
+		}
+		m, err := emu.NewPressedLayout(l, openBacking(base))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", image, err)
+		}
+		return m, nil
+	}
 	if dir != "" {
 		m, err := emu.OpenDir(dir)
 		if err == nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"spindle/internal/testtool"
+	"spindle/mmc/emu"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes it.
@@ -90,5 +91,51 @@ func TestEmulateRefusesRemoteAndBadInput(t *testing.T) {
 	}
 	if _, code := runCaptured(t, "emulate", "--dir", dir, "--media", "cd-r", "--create-only"); code != exitUsage {
 		t.Errorf("second disc in one dir: exit %d", code)
+	}
+}
+
+func TestEmulateFaultFlags(t *testing.T) {
+	var f emu.Faults
+	if err := faultFlags(&f, []string{"10+2"}, []string{"20:3"}, []string{"30"}, []string{"40+5:20ms"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Unreadable) != 1 || f.Unreadable[0].Length != 2 || f.Retry[0].Attempts != 3 || f.C2[0].Start != 30 || f.Slow[0].Delay != 20*time.Millisecond {
+		t.Errorf("faults %+v", f)
+	}
+	for _, bad := range [][4][]string{
+		{{"x"}, nil, nil, nil},
+		{nil, {"20"}, nil, nil},
+		{nil, {"20:1"}, nil, nil},
+		{nil, nil, {"-1"}, nil},
+		{nil, nil, nil, {"40:forever"}},
+	} {
+		if err := faultFlags(&emu.Faults{}, bad[0], bad[1], bad[2], bad[3]); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// TestEmulateSheet: a CUE image is served as a pressed CD read in place,
+// and refused with --dir.
+func TestEmulateSheet(t *testing.T) {
+	dir := t.TempDir()
+	bin := make([]byte, 300*2352)
+	if err := os.WriteFile(filepath.Join(dir, "a.bin"), bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cue := filepath.Join(dir, "a.cue")
+	if err := os.WriteFile(cue, []byte("FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := emulatedMedium("", "", cue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if tr := m.Tracks(); len(tr) != 1 || tr[0].Size != 300 || tr[0].Control&4 != 0 {
+		t.Errorf("tracks %+v", tr)
+	}
+	if _, err := emulatedMedium(t.TempDir(), "", cue); err == nil {
+		t.Error("--dir with a CUE image accepted")
 	}
 }
