@@ -53,7 +53,10 @@ func read(d *Drive, r *request) ([]byte, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	if n > r.alloc/cd.DataSectorSize && r.alloc > 0 {
+	if end := d.medium.recordedEnd(); lba < 0 || lba >= end || int64(lba)+int64(n) > int64(end) {
+		return nil, errLBARange
+	}
+	if n > r.alloc/cd.DataSectorSize {
 		// The host's buffer bounds the transfer; the command asks for
 		// more than it can take.
 		return nil, errInvalidField
@@ -241,6 +244,11 @@ func readCD(d *Drive, r *request) ([]byte, error) {
 	if want > 5 || sub == 3 || sub > 4 {
 		return nil, errInvalidField
 	}
+	if sel&0xFE == 0 && sub == 0 {
+		// No field selected: nothing to transfer, not an error (MMC-6,
+		// READ CD main channel selection).
+		return nil, nil
+	}
 	var out []byte
 	var raw [cd.RawSectorSize]byte
 	for i := range n {
@@ -300,7 +308,7 @@ func readCD(d *Drive, r *request) ([]byte, error) {
 			out = append(out, q[:]...)
 			out = append(out, 0, 0, 0, 0)
 		}
-		if len(out) > r.alloc && r.alloc > 0 {
+		if len(out) > r.alloc {
 			return nil, errInvalidField
 		}
 	}

@@ -62,9 +62,10 @@ func TestReplay(t *testing.T) {
 						data = make([]byte, e.DataOut)
 					}
 					c.Direction, c.Data = scsi.ToDevice, data
-				case e.DataIn == 0:
-					c.Direction, c.Data = scsi.None, nil
 				}
+				// Otherwise data-in with a large buffer: the log does not
+				// keep the host's allocation, and no command's status
+				// depends on a buffer that is large enough.
 				res, err := d.Do(context.Background(), c)
 				if err != nil {
 					t.Fatalf("line %d: % x: %v", n, e.CDB, err)
