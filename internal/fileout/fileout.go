@@ -13,7 +13,28 @@ import (
 // Write creates path by calling fn with a writer to a temporary file in
 // the same directory. If fn fails, the temporary file is removed and path
 // is left as it was. Runs of zero blocks become holes.
+//
+// A path that names something other than a regular file (a device such as
+// /dev/null or a disk, a FIFO, /dev/stdout) is written directly: renaming
+// a temporary file over it would replace the device node with a file.
 func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return &Error{Path: path, Err: fmt.Errorf("is a directory")}
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return &Error{Path: path, Err: err}
+		}
+		if err := fn(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return &Error{Path: path, Err: err}
+		}
+		return nil
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -65,5 +66,37 @@ func TestWriteKeepsOldOnFailure(t *testing.T) {
 	Write(out, 0o644, func(w io.Writer) error { return errors.New("fail") })
 	if b, _ := os.ReadFile(out); string(b) != "old" {
 		t.Fatalf("old output changed to %q", b)
+	}
+}
+
+// TestWriteSpecialFile: a FIFO (like /dev/null, /dev/stdout or a disk) is
+// written directly and stays what it was; a temporary file renamed over
+// it would replace the node.
+func TestWriteSpecialFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if err := Write(fifo, 0o644, func(w io.Writer) error {
+		_, err := w.Write([]byte("through the pipe"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != "through the pipe" {
+		t.Errorf("read %q", b)
+	}
+	fi, err := os.Lstat(fifo)
+	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the FIFO was replaced: %v %v", fi.Mode(), err)
+	}
+	if err := Write(dir, 0o644, func(io.Writer) error { return nil }); err == nil {
+		t.Error("writing over a directory succeeded")
 	}
 }
