@@ -451,8 +451,11 @@ func sectorFaults(c cd.SectorCheck) string {
 // than the file has; when the name as written does not exist, a file whose
 // name differs only in case is taken.
 func sheetFile(dir, name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
 	p := filepath.Join(dir, name)
-	if _, err := os.Stat(p); err == nil || filepath.IsAbs(name) {
+	if _, err := os.Stat(p); err == nil {
 		return p
 	}
 	ents, err := os.ReadDir(filepath.Join(dir, filepath.Dir(name)))

@@ -34,10 +34,13 @@ component ("..", names with "/"), duplicate names, and files that would be
 written through a symbolic link the image planted are refused with an error
 naming them. Existing files are not overwritten unless --overwrite is given.
 
+` + sheetHelp + `
+
 ` + exitCodesHelp,
 		Example: `  spindle extract backup.iso -C restore/
   spindle extract backup.iso /home.20010704/user -C /tmp/r
-  spindle extract --names joliet cd.iso -C out/`,
+  spindle extract --names joliet cd.iso -C out/
+  spindle extract cdextra.cue -C bonus/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error { return runExtract(c, f, args) },
 	}
@@ -54,11 +57,11 @@ naming them. Existing files are not overwritten unless --overwrite is given.
 }
 
 func runExtract(c *cobra.Command, f *extractFlags, args []string) error {
-	im, fh, err := openImage(args[0], &f.imageFlags)
+	im, src, err := openImage(args[0], &f.imageFlags)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
+	defer src.Close()
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return outputError{err}
 	}

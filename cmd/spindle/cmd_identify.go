@@ -6,13 +6,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"spindle/identify"
+	"spindle/iso9660"
 )
 
 type identifyFlags struct {
+	track     int
 	offset    int64
 	scanLimit int64
 	asJSON    bool
@@ -22,6 +25,10 @@ type identifyFlags struct {
 // identifyJSON is the --json document: the image's name and the report.
 type identifyJSON struct {
 	Image string `json:"image"`
+	// Layout and Track are set for a disc image: its tracks, and the
+	// data track examined.
+	Layout *layoutJSON    `json:"layout,omitempty"`
+	Track  *readTrackJSON `json:"track,omitempty"`
 	*identify.Report
 }
 
@@ -44,6 +51,16 @@ image of one later session, whose addresses count from the start of the
 disc, is recognised by where its root directory is, or named with --offset
 (isolyzer's --offset, cd-info's -N: the disc sector where the image starts).
 
+IMAGE may also be the CUE sheet or cdrdao TOC file of a raw disc image
+(BIN; by its .cue or .toc name, or by its content): the layout is reported
+(sessions, and each track's mode, start, length and file), then what one
+data track holds, read in place with its start on the disc as the offset —
+by default the track a drive mounts (the first data track of the last
+session: the data session of a CD-Extra disc), --track N another. Mode 1
+and Mode 2 (CD-ROM XA form 1) tracks are read. Where the ISO 9660 volume
+does not open at the layout's start (a TOC file leaves out the space
+between sessions), the start is found from the root directory's place.
+
 --xml writes isolyzer's XML (schema isolyzer-v-1-0.xsd), with isolyzer's own
 figures, which differ from the verdict where isolyzer's estimate is off (it
 leaves out UDF descriptors after the partition and HFS's last sectors, and
@@ -51,6 +68,15 @@ trusts an Apple driver descriptor's block size).
 
 --json prints one object:
   image                   the name given
+  layout                  for a disc image: {sheet, format (cue or toc),
+                          mcn, sessions, tracks[]: {number, session, mode,
+                          start, length, pregap, file, offset,
+                          sector_size}}
+  track                   for a disc image, the track examined: the fields
+                          of a layout track, displacement (its disc block
+                          as the volume counts) and displacement_from
+                          (layout, detected or given); the fields below
+                          are then about its data
   size                    actual size in bytes
   sector_offset           session start used for ISO 9660 / High Sierra sizes
   sector_offset_detected  true when found from the root directory's place
@@ -87,11 +113,13 @@ system (the output is printed all the same).
   spindle identify /dev/sr0
   spindle identify --offset 21917 session2.iso
   spindle identify --json disc.iso | jq .verdict.text
-  spindle identify --xml disc.iso > disc.isolyzer.xml`,
+  spindle identify --xml disc.iso > disc.isolyzer.xml
+  spindle identify cdextra.cue`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error { return runIdentify(c, f, args[0]) },
 	}
 	fl := c.Flags()
+	fl.IntVar(&f.track, "track", 0, "for a CUE sheet or TOC file: the data track `N` to examine (default: the first data track of the last session)")
 	fl.Int64VarP(&f.offset, "offset", "o", 0, "`SECTOR` of the disc where the image starts (a later session copied on its own; isolyzer's --offset)")
 	fl.Int64Var(&f.scanLimit, "scan-limit", identify.DefaultScanLimit, "`BYTES` to search for a volume descriptor set when sector 16 holds none (0: no search)")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON (schema above)")
@@ -106,34 +134,66 @@ func runIdentify(c *cobra.Command, f *identifyFlags, name string) error {
 	if f.offset < 0 || f.scanLimit < 0 {
 		return usageError{errors.New("identify: --offset and --scan-limit take 0 or more")}
 	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("identify %s: %w", name, err)
+	if f.track < 0 || f.track > 99 {
+		return usageError{errors.New("identify: --track takes a track number from 1 to 99")}
 	}
-	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return fmt.Errorf("identify %s: %w", name, err)
-	}
-	size := fi.Size()
-	if !fi.Mode().IsRegular() {
-		// A block device reports size 0 in stat; ask it where it ends.
-		if end, err := fh.Seek(0, io.SeekEnd); err == nil {
-			size = end
+	var r io.ReaderAt
+	var size int64
+	var modTime time.Time
+	var li *layoutImage
+	if kind := sheetKind(name); kind != "" {
+		var err error
+		if li, err = openLayoutImage(name, kind, f.track); err != nil {
+			return verbError("identify", name, err)
+		}
+		defer li.Close()
+		if f.offset > 0 {
+			li.displacement, li.displacementFrom = f.offset, "given"
+		} else if _, err := li.openVolume(iso9660.ReadOptions{}, 0); err != nil {
+			var te *trackError
+			if errors.As(err, &te) {
+				return fmt.Errorf("identify %w", err)
+			}
+			// No ISO 9660 volume opens: the layout's start stands, and
+			// the report says what the track holds.
+		}
+		r, size = li.data, li.size
+		if fi, err := os.Stat(name); err == nil {
+			modTime = fi.ModTime()
+		}
+	} else {
+		if f.track != 0 {
+			return usageError{fmt.Errorf("identify %s: --track picks a track of a CUE sheet or TOC file", name)}
+		}
+		fh, n, err := openSized(name)
+		if err != nil {
+			return fmt.Errorf("identify %s: %w", name, err)
+		}
+		defer fh.Close()
+		r, size = fh, n
+		if fi, err := fh.Stat(); err == nil {
+			modTime = fi.ModTime()
 		}
 	}
 	opt := &identify.Options{SectorOffset: f.offset, ScanLimit: f.scanLimit}
+	if li != nil {
+		opt.SectorOffset = li.displacement
+	}
 	if f.scanLimit == 0 {
 		opt.ScanLimit = -1
 	}
-	rep, err := identify.Identify(fh, size, opt)
+	rep, err := identify.Identify(r, size, opt)
 	if err != nil {
 		return fmt.Errorf("identify %s: %w", name, err)
 	}
 	out := c.OutOrStdout()
 	switch {
 	case f.asJSON:
-		if err := writeJSON(out, identifyJSON{Image: name, Report: rep}); err != nil {
+		j := identifyJSON{Image: name, Report: rep}
+		if li != nil {
+			j.Layout, j.Track = li.layoutJSON(), li.trackJSON()
+		}
+		if err := writeJSON(out, j); err != nil {
 			return outputError{err}
 		}
 	case f.asXML:
@@ -141,12 +201,12 @@ func runIdentify(c *cobra.Command, f *identifyFlags, name string) error {
 		if err != nil {
 			abs = name
 		}
-		info := identify.FileInfo{Name: filepath.Base(name), Path: abs, Size: size, ModTime: fi.ModTime()}
+		info := identify.FileInfo{Name: filepath.Base(name), Path: abs, Size: size, ModTime: modTime}
 		if err := identify.WriteIsolyzerXML(out, "spindle", version, []identify.XMLImage{{File: info, Report: rep}}); err != nil {
 			return outputError{err}
 		}
 	default:
-		if err := writeIdentifyText(out, name, rep); err != nil {
+		if err := writeIdentifyText(out, name, li, rep); err != nil {
 			return outputError{err}
 		}
 	}
@@ -160,11 +220,16 @@ func runIdentify(c *cobra.Command, f *identifyFlags, name string) error {
 }
 
 // writeIdentifyText prints the size and verdict, then one block per
-// structure.
-func writeIdentifyText(out io.Writer, name string, r *identify.Report) error {
+// structure; for a disc image, its layout and the track examined first.
+func writeIdentifyText(out io.Writer, name string, li *layoutImage, r *identify.Report) error {
 	w := &fieldWriter{w: out}
 	w.field("Image", name)
-	w.field("Size", sizeWords(r.Size))
+	if li != nil {
+		li.writeLayoutText(w)
+		w.field("Track data size", sizeWords(r.Size))
+	} else {
+		w.field("Size", sizeWords(r.Size))
+	}
 	verdict := r.Verdict.Text
 	if r.Padding != "" {
 		verdict += " (" + r.Padding + ")"
@@ -175,8 +240,13 @@ func writeIdentifyText(out io.Writer, name string, r *identify.Report) error {
 	}
 	if r.SectorOffset != 0 {
 		how := "given"
-		if r.SectorOffsetDetected {
+		switch {
+		case r.SectorOffsetDetected:
 			how = "detected"
+		case li != nil && li.displacementFrom == "detected":
+			how = "detected from the root directory; the layout puts the track at " + fmt.Sprint(li.track.Start)
+		case li != nil && li.displacementFrom == "layout":
+			how = "the track's start in the layout"
 		}
 		w.field("Sector offset", fmt.Sprintf("%d (%s)", r.SectorOffset, how))
 	}

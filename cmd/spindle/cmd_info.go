@@ -29,6 +29,10 @@ type infoReport struct {
 	Displacement int64 `json:"displacement,omitempty"`
 	// Sessions of a growable image (libisofs layout), oldest first.
 	Sessions []infoSession `json:"sessions,omitempty"`
+	// Layout and Track are set for a disc image (CUE sheet or TOC file):
+	// its tracks, and the data track read (Size is then its bytes).
+	Layout *layoutJSON    `json:"layout,omitempty"`
+	Track  *readTrackJSON `json:"track,omitempty"`
 }
 
 type infoSession struct {
@@ -51,9 +55,13 @@ extensions it carries (Rock Ridge and its version, Joliet and its level);
 its El Torito boot catalog entries; and the sessions of an image that grew
 by appended sessions (xorriso, "spindle grow"), as "xorriso -toc" lists them.
 
+` + sheetHelp + `
+The layout's sessions and tracks are shown first, and the track read.
+
 ` + exitCodesHelp,
 		Example: `  spindle info backup.iso
-  spindle info --json boot.iso | jq .boot_catalog`,
+  spindle info --json boot.iso | jq .boot_catalog
+  spindle info cdextra.cue`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error { return runInfo(c, f, args[0]) },
 	}
@@ -63,22 +71,22 @@ by appended sessions (xorriso, "spindle grow"), as "xorriso -toc" lists them.
 }
 
 func runInfo(c *cobra.Command, f *infoFlags, name string) error {
-	im, fh, err := openImage(name, &f.imageFlags)
+	im, src, err := openImage(name, &f.imageFlags)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return err
-	}
-	r := infoReport{Image: name, Size: fi.Size(), Volume: im.Volume(), Displacement: f.displacement}
+	defer src.Close()
+	r := infoReport{Image: name, Size: src.size, Volume: im.Volume(), Displacement: f.displacement}
 	if f.detected > 0 {
 		r.Displacement = f.detected
 	}
+	li := src.li
+	if li != nil {
+		r.Layout, r.Track, r.Displacement = li.layoutJSON(), li.trackJSON(), li.displacement
+	}
 	v := &r.Volume
-	if f.session == 0 && f.displacement == 0 {
-		if ss, err := iso9660.Sessions(fh, fi.Size()); err == nil {
+	if f.session == 0 && f.displacement == 0 && li == nil {
+		if ss, err := iso9660.Sessions(src.r, src.size); err == nil {
 			for _, s := range ss {
 				r.Sessions = append(r.Sessions, infoSession{s.Start, s.Blocks, s.VolumeID})
 			}
@@ -89,7 +97,7 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 		// session and displacement options say where that is in the file.
 		off := (int64(v.BootCatalog) - r.Displacement) * iso9660.BlockSize
 		buf := make([]byte, iso9660.BlockSize)
-		if _, err := fh.ReadAt(buf, off); err != nil && err != io.EOF {
+		if _, err := src.r.ReadAt(buf, off); err != nil && err != io.EOF {
 			r.BootError = fmt.Sprintf("reading block %d: %v", v.BootCatalog, err)
 		} else if cat, err := eltorito.Parse(buf); err != nil {
 			r.BootError = err.Error()
@@ -103,7 +111,12 @@ func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	}
 	w := &fieldWriter{w: out}
 	w.field("Image", name)
-	w.field("Image size", fmt.Sprintf("%d bytes", r.Size))
+	if li != nil {
+		li.writeLayoutText(w)
+		w.field("Track data size", fmt.Sprintf("%d bytes", r.Size))
+	} else {
+		w.field("Image size", fmt.Sprintf("%d bytes", r.Size))
+	}
 	if f.detected > 0 {
 		w.field("Displacement", fmt.Sprintf("%d blocks: recorded addresses count from block %d before this image (a later session's track); \"spindle relocate\" makes it stand alone", f.detected, f.detected))
 	}

@@ -18,16 +18,20 @@ logical block size) — what isosize prints. With -x, print the sector count
 and sector size instead, as isosize -x does. The file may be longer (padding)
 or shorter (truncated); "spindle identify" says which.
 
+` + sheetHelp + `
+The size is the one the volume records: for a later session it counts from
+the start of the disc, as isosize prints it for the disc in a drive.
+
 ` + exitCodesHelp,
 		Example: `  spindle isosize disc.iso
   dd if=/dev/sr0 of=disc.iso bs=2048 count=$(( $(spindle isosize /dev/sr0) / 2048 ))`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			im, fh, err := openImage(args[0], &f)
+			im, src, err := openImage(args[0], &f)
 			if err != nil {
 				return err
 			}
-			defer fh.Close()
+			defer src.Close()
 			v := im.Volume()
 			if asJSON {
 				return writeJSON(c.OutOrStdout(), struct {

@@ -22,6 +22,8 @@ type imageFlags struct {
 	names        string
 	session      int64
 	displacement int64
+	// track picks the data track of a disc image (CUE sheet or TOC file).
+	track int
 	// detected is the displacement found when the image did not open as
 	// it is (see openImage).
 	detected int64
@@ -32,6 +34,7 @@ func (f *imageFlags) add(c *cobra.Command) {
 	fl.StringVar(&f.names, "names", "auto", "name view: auto (Rock Ridge, else Joliet, else plain), rr, joliet or plain")
 	fl.Int64Var(&f.session, "session", 0, "`BLOCK` where the session to read starts (for grown and multi-session images)")
 	fl.Int64Var(&f.displacement, "displacement", 0, "`BLOCKS` to subtract from recorded addresses (a session copied away from its address; found by itself when the image does not open otherwise)")
+	fl.IntVar(&f.track, "track", 0, "for a CUE sheet or TOC file: the data track `N` to read (default: the first data track of the last session, the one a drive mounts)")
 }
 
 func (f *imageFlags) options() (*iso9660.ReadOptions, error) {
@@ -51,31 +54,59 @@ func (f *imageFlags) options() (*iso9660.ReadOptions, error) {
 	if f.session < 0 || f.displacement < 0 {
 		return nil, usageError{errors.New("--session and --displacement take block numbers of 0 or more")}
 	}
+	if f.track < 0 || f.track > 99 {
+		return nil, usageError{errors.New("--track takes a track number from 1 to 99")}
+	}
 	return o, nil
 }
 
-// openImage opens an image file for reading. The caller closes the file.
-func openImage(name string, f *imageFlags) (*iso9660.Image, *os.File, error) {
+// imageSource is what a volume is read from: an image file or device, or
+// the data track of a disc image read through its layout.
+type imageSource struct {
+	r    io.ReaderAt
+	size int64
+	file *os.File     // an image file or device, or nil
+	li   *layoutImage // the data track of a CUE or TOC disc image, or nil
+}
+
+// Close closes the file, or the disc image's files.
+func (s *imageSource) Close() error {
+	if s.li != nil {
+		return s.li.Close()
+	}
+	return s.file.Close()
+}
+
+// openImage opens an image file, a device, or the CUE sheet or TOC file of
+// a disc image for reading its volume. The caller closes the source.
+func openImage(name string, f *imageFlags) (*iso9660.Image, *imageSource, error) {
 	opt, err := f.options()
 	if err != nil {
 		return nil, nil, err
 	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return nil, nil, err
-	}
-	size := fi.Size()
-	if !fi.Mode().IsRegular() {
-		// A block device reports size 0 in stat; ask it where it ends.
-		if end, err := fh.Seek(0, io.SeekEnd); err == nil {
-			size = end
+	if kind := sheetKind(name); kind != "" {
+		if f.session != 0 {
+			return nil, nil, usageError{fmt.Errorf("%s: --session takes a block of an image file; pick a track of a disc image with --track", name)}
 		}
+		li, err := openLayoutImage(name, kind, f.track)
+		if err != nil {
+			return nil, nil, err
+		}
+		im, err := li.openVolume(*opt, f.displacement)
+		if err != nil {
+			li.Close()
+			return nil, nil, err
+		}
+		return im, &imageSource{r: li.data, size: li.size, li: li}, nil
 	}
+	if f.track != 0 {
+		return nil, nil, usageError{fmt.Errorf("%s: --track picks a track of a CUE sheet or TOC file", name)}
+	}
+	fh, size, err := openSized(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	src := &imageSource{r: fh, size: size, file: fh}
 	im, err := iso9660.Open(fh, size, opt)
 	if err != nil && opt.SessionStart == 0 && opt.Displacement == 0 && errors.Is(err, iso9660.ErrFormat) {
 		// The track of a later session copied out of a disc image (the
@@ -85,7 +116,7 @@ func openImage(name string, f *imageFlags) (*iso9660.Image, *os.File, error) {
 			opt.Displacement = int64(d)
 			if im2, err2 := iso9660.Open(fh, size, opt); err2 == nil {
 				f.detected = int64(d)
-				return im2, fh, nil
+				return im2, src, nil
 			}
 		}
 	}
@@ -93,7 +124,28 @@ func openImage(name string, f *imageFlags) (*iso9660.Image, *os.File, error) {
 		fh.Close()
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return im, fh, nil
+	return im, src, nil
+}
+
+// openSized opens an image file or a device and finds its size.
+func openSized(name string) (*os.File, int64, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, 0, err
+	}
+	size := fi.Size()
+	if !fi.Mode().IsRegular() {
+		// A block device reports size 0 in stat; ask it where it ends.
+		if end, err := fh.Seek(0, io.SeekEnd); err == nil {
+			size = end
+		}
+	}
+	return fh, size, nil
 }
 
 type lsFlags struct {
@@ -132,11 +184,14 @@ does; --json prints every field.
 The name view is Rock Ridge when the image has it, else Joliet, else the
 plain ISO 9660 names; --names picks one.
 
+` + sheetHelp + `
+
 ` + exitCodesHelp,
 		Example: `  spindle ls backup.iso
   spindle ls -l backup.iso /home.20010704
   spindle ls --names joliet -l cd.iso
-  spindle ls --json cd.iso | jq '.[] | select(.size > 1000000) | .path'`,
+  spindle ls --json cd.iso | jq '.[] | select(.size > 1000000) | .path'
+  spindle ls -l cdextra.cue`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error { return runLs(c, f, args) },
 	}
@@ -150,11 +205,11 @@ plain ISO 9660 names; --names picks one.
 }
 
 func runLs(c *cobra.Command, f *lsFlags, args []string) error {
-	im, fh, err := openImage(args[0], &f.imageFlags)
+	im, src, err := openImage(args[0], &f.imageFlags)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
+	defer src.Close()
 	roots := args[1:]
 	if len(roots) == 0 {
 		roots = []string{"/"}

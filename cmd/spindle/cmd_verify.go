@@ -10,12 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"spindle/iso9660"
 	"spindle/isocheck"
 	"spindle/isomd5"
 )
 
 type verifyFlags struct {
 	session int64
+	track   int
 	asJSON  bool
 	quiet   bool
 	max     int
@@ -26,6 +28,10 @@ type verifyFlags struct {
 type verifyJSON struct {
 	Image string `json:"image"`
 	OK    bool   `json:"ok"`
+	// Layout and Track are set for a disc image: its tracks, and the
+	// data track checked.
+	Layout *layoutJSON    `json:"layout,omitempty"`
+	Track  *readTrackJSON `json:"track,omitempty"`
 	*isocheck.Report
 	Checksums *checksumReport `json:"checksums,omitempty"`
 }
@@ -85,6 +91,17 @@ volume descriptor, checked as checkisomd5 does, and the checksums of xorriso
 every session, the checksum array and the MD5 of every file. A mismatch is
 an error, like a structural one.
 
+IMAGE may also be the CUE sheet or cdrdao TOC file of a raw disc image
+(BIN; by its .cue or .toc name, or by its content): the file system of a
+data track is checked in place, through the layout, as if the disc were
+read from its block 0 — by default the track a drive mounts (the first
+data track of the last session: the data session of a CD-Extra disc),
+--track N another. Mode 1 and Mode 2 (CD-ROM XA form 1) tracks are read.
+The track's disc block comes from the layout, or, where the volume does
+not open there (a TOC file leaves out the space between sessions), from
+the root directory's place. Byte offsets then count from the start of the
+disc. A track's raw sectors (EDC, ECC) are "spindle check"'s business.
+
 Each problem is one line on standard output:
   error: directory /A (block 23, byte 47104): record of 60 bytes crosses a block boundary (ECMA-119 §6.8.1.1)
 followed by a summary: "No errors found" or "N errors, M warnings".
@@ -93,6 +110,8 @@ Warnings (names outside the d-characters, say) do not fail the check.
 --json prints one object:
   image             the name given
   ok                true when no errors were found
+  layout, track     for a disc image: its layout and the track checked,
+                    as "spindle identify --json" gives them
   truncated         the image is shorter than its volume
   missing_bytes     how much shorter
   padding_bytes     bytes after the end of the volume
@@ -122,12 +141,14 @@ or holds no ISO 9660 volume.
 		Example: `  spindle verify disc.iso
   spindle verify -q disc.iso && echo whole
   spindle verify --json disc.iso | jq '.problems[] | select(.severity == "error")'
-  spindle verify --session-start 21917 multisession.iso`,
+  spindle verify --session-start 21917 multisession.iso
+  spindle verify cdextra.cue`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error { return runVerify(c, f, args[0]) },
 	}
 	fl := c.Flags()
 	fl.Int64Var(&f.session, "session-start", 0, "`BLOCK` where the session to check starts (its volume descriptors are at BLOCK+16)")
+	fl.IntVar(&f.track, "track", 0, "for a CUE sheet or TOC file: the data track `N` to check (default: the first data track of the last session)")
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON (schema above)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing; the exit status tells")
 	fl.IntVar(&f.max, "max-problems", 1000, "list at most `N` problems (all are counted)")
@@ -142,38 +163,66 @@ func runVerify(c *cobra.Command, f *verifyFlags, name string) error {
 	if f.max < 1 {
 		return usageError{errors.New("verify: --max-problems takes 1 or more")}
 	}
-	fh, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", name, err)
+	if f.track < 0 || f.track > 99 {
+		return usageError{errors.New("verify: --track takes a track number from 1 to 99")}
 	}
-	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", name, err)
-	}
-	size := fi.Size()
-	if !fi.Mode().IsRegular() {
-		// A block device reports size 0 in stat; ask it where it ends.
-		if end, err := fh.Seek(0, io.SeekEnd); err == nil {
-			size = end
+	var r io.ReaderAt
+	var size int64
+	session := uint32(f.session)
+	var li *layoutImage
+	if kind := sheetKind(name); kind != "" {
+		if f.session != 0 {
+			return usageError{fmt.Errorf("verify %s: --session-start takes a block of an image file; pick a track of a disc image with --track", name)}
 		}
+		var err error
+		if li, err = openLayoutImage(name, kind, f.track); err != nil {
+			return verbError("verify", name, err)
+		}
+		defer li.Close()
+		if _, err := li.openVolume(iso9660.ReadOptions{}, 0); err != nil {
+			var te *trackError
+			if errors.As(err, &te) {
+				return fmt.Errorf("verify %w", err)
+			}
+			// The volume does not open: the check below says why.
+		}
+		if li.displacement > 1<<32-1 {
+			return fmt.Errorf("verify %w", li.errorf(fmt.Errorf("disc block %d is beyond ECMA-119's 32-bit block numbers", li.displacement)))
+		}
+		lead := li.displacement * iso9660.BlockSize
+		r, size, session = &inPlaceView{r: li.data, lead: lead}, lead+li.size, uint32(li.displacement)
+	} else {
+		if f.track != 0 {
+			return usageError{fmt.Errorf("verify %s: --track picks a track of a CUE sheet or TOC file", name)}
+		}
+		fh, n, err := openSized(name)
+		if err != nil {
+			return fmt.Errorf("verify %s: %w", name, err)
+		}
+		defer fh.Close()
+		r, size = fh, n
 	}
-	opt := &isocheck.Options{SessionStart: uint32(f.session), MaxProblems: f.max}
+	opt := &isocheck.Options{SessionStart: session, MaxProblems: f.max}
 	var p *progress
 	if !f.quiet && isTerminal(os.Stderr) {
 		p = newProgress(c.ErrOrStderr(), "verify")
 		opt.Progress = p.update
 	}
-	rep, err := isocheck.Check(c.Context(), fh, size, opt)
-	if err != nil {
+	fail := func(err error) error {
 		p.done()
+		if li != nil {
+			return fmt.Errorf("verify %w", li.errorf(err))
+		}
 		return fmt.Errorf("verify %s: %w", name, err)
+	}
+	rep, err := isocheck.Check(c.Context(), r, size, opt)
+	if err != nil {
+		return fail(err)
 	}
 	var sums *checksumReport
 	if !f.noMD5 {
-		if sums, err = checkChecksums(c.Context(), fh, size, uint32(f.session), p); err != nil {
-			p.done()
-			return fmt.Errorf("verify %s: %w", name, err)
+		if sums, err = checkChecksums(c.Context(), r, size, session, p); err != nil {
+			return fail(err)
 		}
 	}
 	p.done()
@@ -182,10 +231,17 @@ func runVerify(c *cobra.Command, f *verifyFlags, name string) error {
 	switch {
 	case f.quiet:
 	case f.asJSON:
-		if err := writeJSON(out, verifyJSON{Image: name, OK: rep.OK() && len(bad) == 0, Report: rep, Checksums: sums}); err != nil {
+		j := verifyJSON{Image: name, OK: rep.OK() && len(bad) == 0, Report: rep, Checksums: sums}
+		if li != nil {
+			j.Layout, j.Track = li.layoutJSON(), li.trackJSON()
+		}
+		if err := writeJSON(out, j); err != nil {
 			return outputError{err}
 		}
 	default:
+		if li != nil {
+			fmt.Fprintf(out, "%s: %s; byte offsets count from the start of the disc\n", name, li.readingText())
+		}
 		if err := writeChecksumText(out, sums); err != nil {
 			return outputError{err}
 		}
