@@ -502,17 +502,19 @@ func decodeTF(entry []byte) (rrTimestamps, error) {
 // characters. The names "." and ".." are recorded with the CURRENT and
 // PARENT flags and no name bytes (they cannot be literal POSIX file names).
 // An empty name returns nil.
-func rrNM(name string) [][]byte {
+func rrNM(name string) [][]byte { return rrNMAppend(nil, name) }
+
+// rrNMAppend appends the NM entries of name to out (see rrNM).
+func rrNMAppend(out [][]byte, name string) [][]byte {
 	switch name {
 	case "":
-		return nil
+		return out
 	case ".":
-		return [][]byte{suspBuild("NM", []byte{nmCurrent})}
+		return append(out, suspBuild("NM", []byte{nmCurrent}))
 	case "..":
-		return [][]byte{suspBuild("NM", []byte{nmParent})}
+		return append(out, suspBuild("NM", []byte{nmParent}))
 	}
 	runes := utf8.ValidString(name)
-	var out [][]byte
 	for len(name) > 0 {
 		n := len(name)
 		flags := byte(0)
@@ -525,7 +527,9 @@ func rrNM(name string) [][]byte {
 			}
 			flags = nmContinue
 		}
-		out = append(out, suspBuild("NM", []byte{flags}, []byte(name[:n])))
+		e := make([]byte, 0, suspHeaderLen+1+n)
+		e = append(e, 'N', 'M', byte(suspHeaderLen+1+n), suspEntryVersion, flags)
+		out = append(out, append(e, name[:n]...))
 		name = name[n:]
 	}
 	return out

@@ -318,6 +318,23 @@ func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err err
 	if pinned < 0 || pinned > len(entries) {
 		return nil, fmt.Errorf("iso9660: SUSP layout: pinned %d out of range 0..%d", pinned, len(entries))
 	}
+	// The common case: every entry present and all of them fitting the
+	// directory record. One allocation for the area.
+	total, fast := 0, true
+	for _, e := range entries {
+		if len(e) < suspHeaderLen || len(e) > suspEntryMax || int(e[2]) != len(e) {
+			fast = false
+			break
+		}
+		total += len(e)
+	}
+	if fast && total <= room {
+		area := make([]byte, 0, total)
+		for _, e := range entries {
+			area = append(area, e...)
+		}
+		return [][]byte{area}, nil
+	}
 	// Drop empty entries, remembering how many kept entries are pinned.
 	kept := make([][]byte, 0, len(entries))
 	keptPinned := 0

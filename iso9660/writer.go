@@ -900,10 +900,10 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 		pinned = 1
 	}
 	var flags byte = 0x01 | 0x80 // PX, TF
-	var nm, sl [][]byte
+	var sl [][]byte
 	var err error
-	if r.kind != recSelf && r.kind != recParent {
-		nm = rrNM(n.Name)
+	named := r.kind != recSelf && r.kind != recParent
+	if named {
 		flags |= 0x08
 		if n.Mode&fs.ModeSymlink != 0 {
 			if sl, err = rrSL(n.Target); err != nil {
@@ -933,7 +933,9 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 	// UTC, like the directory records: the image must not depend on the
 	// time zone of the machine that made it.
 	es = append(es, rrTF(n.ModTime.UTC(), n.AccessTime.UTC(), n.ChangeTime.UTC(), false))
-	es = append(es, nm...)
+	if named {
+		es = rrNMAppend(es, n.Name)
+	}
 	es = append(es, sl...)
 	if dev {
 		es = append(es, rrPN(devMajor(n.Rdev), devMinor(n.Rdev)))
