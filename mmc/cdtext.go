@@ -164,8 +164,19 @@ func (t *CDText) decode() {
 				continue
 			}
 			prev := ""
-			for i, str := range splitText(payload[k], blk.DoubleByte) {
-				track := firstTrack[k] + i
+			// The strings follow each other from the track of the first
+			// pack: after the disc's (track 0) come the tracks from the
+			// first one the size information names (1 without one).
+			track := -1
+			for _, str := range splitText(payload[k], blk.DoubleByte) {
+				switch {
+				case track < 0:
+					track = firstTrack[k]
+				case track == 0 && blk.FirstTrack > 0:
+					track = int(blk.FirstTrack)
+				default:
+					track++
+				}
 				if track > maxCDTrackNumber {
 					break
 				}

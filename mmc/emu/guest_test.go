@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"spindle/cd"
+	"spindle/disc"
 	"spindle/internal/testtool"
 	"spindle/mmc"
 	"spindle/mmc/emu"
@@ -363,11 +366,57 @@ func wav(t *testing.T, path string, pcm []byte) {
 	}
 }
 
-// TestGuestAudioDAO: cdrdao writes a TOC of two audio tracks
-// disc-at-once; cdrdao read-toc reads the layout back, and cdparanoia rips
-// the tracks from a drive that reads 30 samples early, corrected with
-// -O 30. The PCM matches what was written, except the disc's last 30
-// samples, which only a drive that reads into the lead-out can return.
+// daoTOC is the cdrdao TOC file TestGuestAudioDAO burns: two audio tracks
+// and CD-TEXT (the second title in ISO 8859-1, as an octal escape, and
+// longer than a pack). cdrdao requires a field given for one track to be
+// given for the disc and every track.
+const daoTOC = `CD_DA
+CD_TEXT {
+  LANGUAGE_MAP { 0 : EN }
+  LANGUAGE 0 {
+    TITLE "Spindle Sessions"
+    PERFORMER "The Emulated Drives"
+  }
+}
+TRACK AUDIO
+CD_TEXT { LANGUAGE 0 { TITLE "Lead-in Blues" PERFORMER "The Emulated Drives" } }
+FILE "t1.wav" 0
+TRACK AUDIO
+CD_TEXT { LANGUAGE 0 { TITLE "Caf\351 Sub-Code Orchestra" PERFORMER "Guest" } }
+FILE "t2.wav" 0
+`
+
+// daoText is daoTOC's CD-TEXT as a layout with its tracks.
+func daoText() *disc.Layout {
+	return &disc.Layout{
+		Text: disc.Text{Title: "Spindle Sessions", Performer: "The Emulated Drives"},
+		Sessions: []disc.Session{{Number: 1, Tracks: []disc.Track{
+			{Number: 1, Mode: disc.Audio, Start: 0, Length: 600, Text: disc.Text{Title: "Lead-in Blues", Performer: "The Emulated Drives"}},
+			{Number: 2, Mode: disc.Audio, Start: 600, Length: 600, Text: disc.Text{Title: "Café Sub-Code Orchestra", Performer: "Guest"}},
+		}}},
+	}
+}
+
+// daoTextFixture holds the CD-TEXT packs cdrdao wrote in
+// TestGuestAudioDAO, as the emulated drive kept them (one pack a line,
+// hex): TestCdrdaoCDTextPacks compares the encoder with it in every go
+// test.
+var daoTextFixture = filepath.Join("testdata", "guest", "dao-cdrdao-cdtext.hex")
+
+// TestGuestAudioDAO: cdrdao writes a TOC of two audio tracks with CD-TEXT
+// disc-at-once; cdrdao read-toc and cd-info read the layout and the text
+// back, and cdparanoia rips the tracks from a drive that reads 30 samples
+// early, corrected with -O 30. The PCM matches what was written, except
+// the disc's last 30 samples, which only a drive that reads into the
+// lead-out can return. The CD-TEXT packs cdrdao wrote into the lead-in
+// are byte for byte those mmc.EncodeCDText makes of the same text.
+//
+// cdrdao 1.2.4 (Debian 12) writes CD-TEXT only with the driver option
+// 0x10 (OPT_MMC_CD_TEXT), which it takes from its table of known drives
+// or from --driver generic-mmc:0x10, as users of other drives must give
+// it; 1.2.5 and later also turn it on when GET CONFIGURATION reports the
+// R-W bit of feature 002Eh, which the emulator sets (see
+// TestCDTextWriterCapability).
 func TestGuestAudioDAO(t *testing.T) {
 	payload := t.TempDir()
 	const sectors = 600 // 8 s per track
@@ -379,15 +428,10 @@ func TestGuestAudioDAO(t *testing.T) {
 		}
 		wav(t, filepath.Join(payload, fmt.Sprintf("t%d.wav", i+1)), pcm[i])
 	}
-	toc := `CD_DA
-TRACK AUDIO
-FILE "t1.wav" 0
-TRACK AUDIO
-FILE "t2.wav" 0
-`
-	if err := os.WriteFile(filepath.Join(payload, "audio.toc"), []byte(toc), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(payload, "audio.toc"), []byte(daoTOC), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	gconvLatin1(t, payload)
 	m, err := emu.NewBlank(emu.CDR)
 	if err != nil {
 		t.Fatal(err)
@@ -396,14 +440,15 @@ FILE "t2.wav" 0
 	const offset = -30
 	d := emu.New(emu.Config{ReadOffset: offset, Log: l.add})
 	d.Insert(m)
-	script := fmt.Sprintf(`cdrdao write --device /dev/sg0 -n --speed 8 audio.toc 2>&1 | tail -2
+	script := fmt.Sprintf(`cdrdao write --device /dev/sg0 --driver generic-mmc:0x10 -n --speed 8 audio.toc 2>&1 | tail -2
 cdrdao read-toc --device /dev/sg0 back.toc 2>&1 | tail -1
 sed -n 's/^/toc: /p' back.toc
+GCONV_PATH=/work/gconv cd-info --no-device-info --no-cddb /dev/sr0 2>&1 | sed -n 's/^/cd-info: /p'
 cdparanoia -d /dev/sr0 -O %d -B -w 2>&1 | tail -1
 echo "rip track01.cdda.wav $(tail -c +45 track01.cdda.wav | md5sum | cut -d' ' -f1)"
 echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum | cut -d' ' -f1)"
 `, -offset, len(pcm[1])+4*offset)
-	out := guestRun(t, []*emu.Drive{d}, []*cmdLog{l}, payload, []string{"cdrdao", "cdparanoia"}, script)
+	out := guestRun(t, []*emu.Drive{d}, []*cmdLog{l}, payload, []string{"cdrdao", "cd-info", "cdparanoia"}, script)
 	t.Logf("guest:\n%s", out)
 	for i, p := range pcm {
 		if i == 1 {
@@ -414,10 +459,20 @@ echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum 
 			t.Errorf("track %d does not rip back as written (want %q)", i+1, want)
 		}
 	}
-	for _, want := range []string{`toc: FILE "data.wav" 0 00:08:00`, `toc: FILE "data.wav" 00:08:00 00:08:00`} {
+	for _, want := range []string{
+		`toc: FILE "data.wav" 0 00:08:00`, `toc: FILE "data.wav" 00:08:00 00:08:00`,
+		`toc:     TITLE "Spindle Sessions"`, `toc:     PERFORMER "The Emulated Drives"`,
+		`toc:     TITLE "Lead-in Blues"`, `toc:     PERFORMER "Guest"`,
+		"cd-info: CD-TEXT for Disc:", "cd-info: \tTITLE: Spindle Sessions", "cd-info: \tPERFORMER: The Emulated Drives",
+		"cd-info: CD-TEXT for Track  1:", "cd-info: \tTITLE: Lead-in Blues",
+		"cd-info: CD-TEXT for Track  2:", "cd-info: \tTITLE: Café Sub-Code Orchestra", "cd-info: \tPERFORMER: Guest",
+	} {
 		if !strings.Contains(out, want) {
-			t.Errorf("cdrdao read-toc lacks %s", want)
+			t.Errorf("the guest's output lacks %q", want)
 		}
+	}
+	if !strings.Contains(out, `toc:     TITLE "Caf\351 Sub-Code Orchestra"`) && !strings.Contains(out, `toc:     TITLE "Café Sub-Code Orchestra"`) {
+		t.Error("cdrdao read-toc lacks the title of track 2")
 	}
 	if strings.Contains(out, "toc: START") {
 		t.Error("cdrdao read-toc found a pre-gap the disc does not have")
@@ -441,10 +496,116 @@ echo "rip track02.cdda.wav $(tail -c +45 track02.cdda.wav | head -c %d | md5sum 
 			t.Errorf("track %d as burned differs from its WAV: %v", i+1, err)
 		}
 	}
+	// The CD-TEXT as burned: READ TOC format 5 decodes to the TOC's
+	// text, and its packs are the encoder's.
+	c := mmc.ReadTOC(mmc.TOCFormatCDText, false, 0, 0xFFFF)
+	buf := make([]byte, 0xFFFF)
+	res, err := d0.Do(context.Background(), &scsi.Command{CDB: c[:], Direction: scsi.FromDevice, Data: buf})
+	if err == nil {
+		err = scsi.CheckStatus(res)
+	}
+	if err != nil {
+		t.Fatalf("READ TOC format 5: %v", err)
+	}
+	buf = buf[:res.Transferred]
+	ct, err := mmc.ParseCDText(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := daoText()
+	got := daoText()
+	for _, tr := range got.Tracks() {
+		tr.Text = disc.Text{}
+	}
+	got.Text = disc.Text{}
+	ct.Apply(got, 0)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CD-TEXT as burned: %+v, want %+v", got, want)
+	}
+	packs := buf[4:]
+	if enc, err := mmc.EncodeCDText(want, mmc.CDTextOptions{}); err != nil || !bytes.Equal(packs, enc) {
+		t.Errorf("cdrdao wrote\n%swhere mmc.EncodeCDText writes\n%s(%v)", hexLines(packs), hexLines(enc), err)
+	}
 	if t.Failed() {
 		t.Logf("command log:\n%s", l)
 	}
 	saveLogs(t, "dao-cdrdao-cdparanoia", []emu.Kind{emu.CDR}, []*cmdLog{l})
+	if *update && !t.Failed() {
+		if err := os.WriteFile(daoTextFixture, []byte(hexLines(packs)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// gconvLatin1 puts into payload/gconv what glibc's iconv needs to convert
+// from ISO 8859-1 (which libcdio does to print CD-TEXT, and the guest's
+// minimal root file system lacks): the host's ISO8859-1.so module, found
+// beside the C library cd-info uses, and a gconv-modules file naming it.
+// The guest runs cd-info with GCONV_PATH pointing there.
+func gconvLatin1(t *testing.T, payload string) {
+	t.Helper()
+	out, err := exec.Command("ldd", testtool.Need(t, "cd-info")).Output()
+	if err != nil {
+		t.Fatalf("ldd cd-info: %v", err)
+	}
+	var module []byte
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && strings.HasPrefix(f[0], "libc.so") && f[1] == "=>" {
+			module, err = os.ReadFile(filepath.Join(filepath.Dir(f[2]), "gconv", "ISO8859-1.so"))
+		}
+	}
+	if module == nil {
+		t.Fatalf("glibc's gconv module ISO8859-1.so not found beside the C library of cd-info (%v)", err)
+	}
+	dir := filepath.Join(payload, "gconv")
+	conf := "alias\tISO8859-1//\tISO-8859-1//\nalias\tLATIN1//\tISO-8859-1//\n" +
+		"module\tISO-8859-1//\tINTERNAL\tISO8859-1\t1\nmodule\tINTERNAL\tISO-8859-1//\tISO8859-1\t1\n"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ISO8859-1.so"), module, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gconv-modules"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hexLines writes CD-TEXT packs in hex, one 18-byte pack a line.
+func hexLines(packs []byte) string {
+	var b strings.Builder
+	for i := 0; i+18 <= len(packs); i += 18 {
+		fmt.Fprintf(&b, "% x\n", packs[i:i+18])
+	}
+	return b.String()
+}
+
+// TestCdrdaoCDTextPacks compares the CD-TEXT encoder with what cdrdao
+// wrote into the lead-in of TestGuestAudioDAO's disc (testdata, refreshed
+// by that test with -update): an independent encoder's packs for the same
+// text, byte for byte: pack order, track numbers, character positions,
+// size information and CRCs.
+func TestCdrdaoCDTextPacks(t *testing.T) {
+	b, err := os.ReadFile(daoTextFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var packs []byte
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		p, err := hex.DecodeString(strings.ReplaceAll(line, " ", ""))
+		if err != nil || len(p) != 18 {
+			t.Fatalf("%s: bad line %q", daoTextFixture, line)
+		}
+		packs = append(packs, p...)
+	}
+	enc, err := mmc.EncodeCDText(daoText(), mmc.CDTextOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(enc, packs) {
+		t.Errorf("mmc.EncodeCDText writes\n%swhere cdrdao wrote\n%s", hexLines(enc), hexLines(packs))
+	}
 }
 
 // TestGuestConformance serves a pressed CD-ROM over iSCSI to a guest in

@@ -85,6 +85,9 @@ type BlockType byte
 // Data block types.
 const (
 	BlockRaw       BlockType = 0  // 2352 bytes: CD-DA samples
+	BlockRawPQ     BlockType = 1  // 2368: raw, then 16 bytes of P and Q sub-channel
+	BlockRawPW     BlockType = 2  // 2448: raw, then 96 bytes of packed P–W sub-channel
+	BlockRawRW     BlockType = 3  // 2448: raw, then 96 bytes of raw P–W sub-channel
 	BlockMode1     BlockType = 8  // 2048 bytes of Mode 1 user data
 	BlockMode2     BlockType = 13 // 2336 bytes: Mode 2 formless, or XA with its subheader
 	BlockForm1     BlockType = 10 // 2048 bytes of XA form 1 user data
@@ -93,11 +96,16 @@ const (
 	blockUndefined BlockType = 0xFF
 )
 
-// Size is the number of bytes per block of the type, or 0 if unknown.
+// Size is the number of bytes per block of the type as the host sends
+// it, or 0 if unknown.
 func (b BlockType) Size() int {
 	switch b {
 	case BlockRaw:
 		return cd.RawSectorSize
+	case BlockRawPQ:
+		return cd.RawSectorSize + 16
+	case BlockRawPW, BlockRawRW:
+		return cd.RawSectorSize + cd.SubchannelSize
 	case BlockMode1, BlockForm1:
 		return cd.DataSectorSize
 	case BlockForm1Sub:

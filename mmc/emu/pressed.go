@@ -5,6 +5,7 @@ import (
 
 	"spindle/cd"
 	"spindle/disc"
+	"spindle/mmc"
 )
 
 // A pressed CD made from a disc image with its layout (a CUE sheet or a
@@ -36,10 +37,19 @@ func (layoutStore) WriteAt([]byte, int64) (int, error) { return 0, ErrReadOnly }
 // NewPressedLayout returns a pressed CD-ROM holding the disc that l
 // describes, its sectors read from the files open opens (the names the
 // layout's segments give). Sessions, tracks, modes, pre-gaps, flags, ISRCs
-// and the MCN come from the layout.
+// and the MCN come from the layout, and its CD-TEXT (Layout.Text and each
+// Track.Text) is in the lead-in, as READ TOC format 5 returns it: one
+// block in ISO 8859-1, English, as mmc.EncodeCDText writes it, with
+// characters outside ISO 8859-1 read back as '?'.
 func NewPressedLayout(l *disc.Layout, open disc.Opener) (*Medium, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
+	}
+	text, err := mmc.EncodeCDText(l, mmc.CDTextOptions{Replace: true})
+	if err != nil {
+		// Only a block too long fails with Replace: a real disc could
+		// not hold that text either.
+		return nil, fmt.Errorf("emu: %w", err)
 	}
 	r, err := disc.NewReader(l, open)
 	if err != nil {
@@ -47,7 +57,7 @@ func NewPressedLayout(l *disc.Layout, open disc.Opener) (*Medium, error) {
 	}
 	m := &Medium{blocks: layoutStore{r}, file: r}
 	st := &m.st
-	*st = state{Kind: CDROM, Slot: cd.RawSectorSize, Raw: true, Finalized: true, MCN: l.MCN}
+	*st = state{Kind: CDROM, Slot: cd.RawSectorSize, Raw: true, Finalized: true, MCN: l.MCN, CDText: text}
 	for _, s := range l.Sessions {
 		if len(s.Tracks) == 0 {
 			continue

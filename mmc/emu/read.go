@@ -603,6 +603,21 @@ func (m *Medium) fullTOC(firstSession int) ([]byte, error) {
 	return b, nil
 }
 
+// leadInStart is where the lead-in of the session that the invisible
+// track inv opens begins, as READ DISC INFORMATION reports it (bytes
+// 16–19, "last session lead-in start address"): the ATIP's lead-in start
+// for the first session, 4,650 blocks (lead-in and pre-gap) before the
+// first track of a later one.
+func (m *Medium) leadInStart(inv *Track) cd.LBA {
+	if inv.Start == 0 {
+		return atipLeadIn
+	}
+	if len(m.st.Sessions) > 1 || inv.Start > 0 {
+		return inv.Start - cd.LBA(leadInFrames) - cd.LBA(cd.MSFOffset)
+	}
+	return inv.Start - cd.LBA(cd.MSFOffset)
+}
+
 // atipLeadIn is the start of the lead-in the ATIP of our CD-R and CD-RW
 // announces (97:26:66, a value found on real 80-minute media), as an LBA.
 var atipLeadIn = cd.MSF{M: 97, S: 26, F: 66}.LBA() - 450000
@@ -676,14 +691,7 @@ func readDiscInfo(d *Drive, r *request) ([]byte, error) {
 	put32(b[20:], 0xFFFFFFFF)
 	if ki.cd && ki.writable && status != 2 {
 		if inv := m.invisible(); inv != nil {
-			lead := inv.Start - cd.LBA(cd.MSFOffset)
-			if len(st.Sessions) > 1 || inv.Start > 0 {
-				lead = inv.Start - cd.LBA(leadInFrames) - cd.LBA(cd.MSFOffset)
-			}
-			if inv.Start == 0 {
-				lead = atipLeadIn
-			}
-			addr(b[16:], lead, true)
+			addr(b[16:], m.leadInStart(inv), true)
 		}
 		addr(b[20:], cd.LBA(st.Capacity), true)
 	} else if !ki.cd && ki.writable && status != 2 {

@@ -52,7 +52,12 @@ func writeParamsChangeable() []byte {
 }
 
 // setWriteParams takes a page 05h from MODE SELECT, checking what a drive
-// checks: a known write type and data block type.
+// checks: a known write type and data block type. The raw block types
+// with sub-channel (1, 2, 3) are taken with every write type, as by a
+// drive that writes R–W sub-channel (CD-TEXT): cdrdao asks for type 3
+// with session at once when it records CD-TEXT in the lead-in, and
+// cdrecord probes types 2 and 3 with it (its SAO/R96P and SAO/R96R
+// modes).
 func (d *Drive) setWriteParams(p []byte) error {
 	var w writeParams
 	copy(w[:], p)
@@ -193,15 +198,25 @@ func (d *Drive) writeSequential(lba cd.LBA, n int, data []byte) error {
 		if bsize == 0 {
 			return errInvalidMode
 		}
-		if t.Written > 0 && t.Block != bt {
-			// A track keeps one data block type.
-			return errInvalidMode
-		}
 	} else {
 		bt = BlockMode1
 	}
 	if len(data) != n*bsize {
 		return errParamLength
+	}
+	if bt >= BlockRawPQ && bt <= BlockRawRW {
+		// Raw blocks with sub-channel: the drive records the main
+		// channel and generates P and Q itself; R–W written in a track
+		// is not kept (see the package documentation).
+		main := make([]byte, 0, n*cd.RawSectorSize)
+		for i := 0; i < len(data); i += bsize {
+			main = append(main, data[i:i+cd.RawSectorSize]...)
+		}
+		data, bt, bsize = main, BlockRaw, cd.RawSectorSize
+	}
+	if t.Written > 0 && t.Block != bt {
+		// A track keeps one data block type.
+		return errInvalidMode
 	}
 	end := lba + cd.LBA(n)
 	if t.State == TrackReserved && end > t.Start+cd.LBA(t.Size) || end > cd.LBA(st.Capacity) {
