@@ -1,6 +1,10 @@
 package mmc
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
 // ConfigRequest is the RT field of GET CONFIGURATION: which features to
 // return.
@@ -103,11 +107,18 @@ const (
 	FeatureIncremental      Feature = 0x0021
 	FeatureFormattable      Feature = 0x0023
 	FeatureRestrictedOverw  Feature = 0x0026
+	FeatureDVDPlusRW        Feature = 0x002A
+	FeatureDVDPlusR         Feature = 0x002B
 	FeatureCDTAO            Feature = 0x002D
 	FeatureCDMastering      Feature = 0x002E // session at once / raw
-	FeatureDVDRWrite        Feature = 0x002F
+	FeatureDVDRWrite        Feature = 0x002F // DVD-R/-RW write
+	FeatureLayerJump        Feature = 0x0033 // layer jump recording (DVD-R DL)
+	FeatureDVDPlusRWDL      Feature = 0x003A
+	FeatureDVDPlusRDL       Feature = 0x003B
 	FeatureBDRead           Feature = 0x0040
 	FeatureBDWrite          Feature = 0x0041
+	FeatureHDDVDRead        Feature = 0x0050
+	FeatureHDDVDWrite       Feature = 0x0051
 	FeaturePowerManagement  Feature = 0x0100
 	FeatureRealTimeStream   Feature = 0x0107
 	FeatureDriveSerial      Feature = 0x0108
@@ -193,4 +204,255 @@ func ParseConfiguration(b []byte) (*Configuration, error) {
 		off += 4 + n
 	}
 	return c, nil
+}
+
+// Disc families, as DriveCapabilities.Read names them.
+const (
+	FamilyCD    = "CD"
+	FamilyDVD   = "DVD"
+	FamilyBD    = "BD"
+	FamilyHDDVD = "HD DVD"
+)
+
+// Family is the disc family of a profile (MMC-6 §5.3.1, the profile
+// list): FamilyCD for CD-ROM, CD-R and CD-RW, FamilyDVD for the DVD
+// profiles 0010h–001Bh and the DVD+ dual-layer ones (002Ah, 002Bh),
+// FamilyBD for 0040h–0043h, FamilyHDDVD for 0050h–005Ah, and "" for the
+// others (none, removable disk, MO, the obsolete DDCD profiles,
+// non-conforming).
+func (p Profile) Family() string {
+	switch {
+	case p >= ProfileCDROM && p <= ProfileCDRW:
+		return FamilyCD
+	case p >= ProfileDVDROM && p <= ProfileDVDPlusR, p == ProfileDVDPlusRWDL, p == ProfileDVDPlusRDL:
+		return FamilyDVD
+	case p >= ProfileBDROM && p <= ProfileBDRE:
+		return FamilyBD
+	case p >= ProfileHDDVDROM && p <= ProfileHDDVDRWDL:
+		return FamilyHDDVD
+	}
+	return ""
+}
+
+// The media DriveCapabilities.Write names, in the order it lists them:
+// the names burners and the media packaging use.
+const (
+	MediaCDR         = "CD-R"
+	MediaCDRW        = "CD-RW"
+	MediaDVDR        = "DVD-R"
+	MediaDVDRW       = "DVD-RW"
+	MediaDVDRDL      = "DVD-R DL"
+	MediaDVDPlusR    = "DVD+R"
+	MediaDVDPlusRW   = "DVD+RW"
+	MediaDVDPlusRDL  = "DVD+R DL"
+	MediaDVDPlusRWDL = "DVD+RW DL"
+	MediaDVDRAM      = "DVD-RAM"
+	MediaBDR         = "BD-R"
+	MediaBDRE        = "BD-RE"
+	MediaHDDVDR      = "HD DVD-R"
+	MediaHDDVDRAM    = "HD DVD-RAM"
+)
+
+// DriveCapabilities is what a drive can do with media: which disc
+// families it reads, which media it writes and how, and its speeds and
+// buffer. Drive.Capabilities asks the drive; NewDriveCapabilities
+// computes it from the answers.
+type DriveCapabilities struct {
+	// Configured reports that the drive answered GET CONFIGURATION (46h);
+	// Current and Profiles come from it. Without it (drives older than
+	// MMC-2's features) the media lists come from MODE SENSE page 2Ah.
+	Configured bool
+	// Current is the profile of the disc in the drive, ProfileNone
+	// without one.
+	Current Profile
+	// Profiles is the drive's profile list (feature 0000h) in the
+	// drive's order.
+	Profiles []Profile
+	// Read lists the disc families the drive reads (FamilyCD, FamilyDVD,
+	// FamilyBD, FamilyHDDVD, in that order): those of its profiles, or
+	// from page 2Ah, CD and, with any DVD read bit, DVD.
+	Read []string
+	// Write lists the media the drive writes (MediaCDR, ..., in the
+	// order of those constants), from its write features: CD-R with CD
+	// Track at Once (002Dh) or CD Mastering (002Eh), and CD-RW when the
+	// CD-RW profile is listed too; DVD-R with DVD-R/-RW Write (002Fh),
+	// DVD-RW by its DVD-RW bit, DVD-R DL by its RDL bit or Layer Jump
+	// Recording (0033h); DVD+R, DVD+RW and their DL forms by the Write
+	// bit of 002Bh, 002Ah, 003Bh and 003Ah; DVD-RAM with the DVD-RAM
+	// profile and Random Writable (0020h); BD-R and BD-RE with BD Write
+	// (0041h) and the BD-R or BD-RE profiles; HD DVD-R and HD DVD-RAM by
+	// the bits of HD DVD Write (0051h). From page 2Ah: CD-R, CD-RW, DVD-R
+	// and DVD-RAM by its write bits.
+	Write []string
+	// TAO, SAO and Raw are the CD write types: track at once (002Dh),
+	// session at once and raw (the SAO and Raw bits of 002Eh).
+	TAO, SAO, Raw bool
+	// TestWrite: the drive can simulate writing (the Test Write bit of
+	// 002Dh, 002Eh or 002Fh, or of page 2Ah).
+	TestWrite bool
+	// BUF: buffer under-run protection (the BUF bit of 002Dh, 002Eh or
+	// 002Fh, or of page 2Ah).
+	BUF bool
+	// C2Pointers: READ CD returns C2 error pointers (the C2 Flags bit of
+	// CD Read, 001Eh, or page 2Ah).
+	C2Pointers bool
+	// CDText: the drive reads CD-TEXT from the lead-in (the CD-Text bit
+	// of CD Read, 001Eh; page 2Ah does not tell).
+	CDText bool
+	// WriteCDText: the drive writes CD-TEXT, which goes into the R-W
+	// sub-channel of the lead-in in a session written at once (the SAO
+	// and R-W bits of 002Eh).
+	WriteCDText bool
+	// BufferKB is the size of the drive's buffer in KiB (page 2Ah, else
+	// READ BUFFER CAPACITY), 0 when unknown.
+	BufferKB uint32
+	// MaxReadKBps is the maximum read speed of page 2Ah in kB/s (1000
+	// bytes per second; 1x is 176 for CD, 1385 for DVD, 4495 for BD),
+	// 0 when unknown.
+	MaxReadKBps uint32
+	// WriteKBps are the write speeds in kB/s, fastest first, for a
+	// drive that writes: those GET PERFORMANCE (ACh) type 03h reports
+	// for the disc in the drive, else the write speed descriptors of
+	// page 2Ah, else its maximum write speed.
+	WriteKBps []uint32
+}
+
+// featureByte is byte i of a feature descriptor (counted from the
+// descriptor's start, as MMC-6 tables count it), 0 beyond the additional
+// data the drive returned.
+func featureByte(d FeatureDescriptor, i int) byte {
+	if i < 4 || i-4 >= len(d.Data) {
+		return 0
+	}
+	return d.Data[i-4]
+}
+
+// NewDriveCapabilities computes what a drive can do from its answers to
+// GET CONFIGURATION (cfg: the profile list and the features, MMC-6 §5.3),
+// MODE SENSE page 2Ah (page) and GET PERFORMANCE type 03h (speeds), any
+// of which may be nil. The media lists come from cfg when it holds a
+// profile list, else from page; bits that either reports are merged.
+func NewDriveCapabilities(cfg *Configuration, page *Capabilities, speeds []WriteSpeedDescriptor) *DriveCapabilities {
+	c := &DriveCapabilities{}
+	write := map[string]bool{}
+	read := map[string]bool{}
+	if cfg != nil {
+		c.Configured, c.Current = true, cfg.CurrentProfile
+		listed := map[Profile]bool{}
+		for _, p := range cfg.Profiles() {
+			c.Profiles = append(c.Profiles, p.Profile)
+			listed[p.Profile] = true
+			if f := p.Profile.Family(); f != "" {
+				read[f] = true
+			}
+		}
+		// CD Read (001Eh) byte 4: bit 1 C2 Flags, bit 0 CD-Text.
+		if d, ok := cfg.Feature(FeatureCDRead); ok {
+			b := featureByte(d, 4)
+			c.C2Pointers, c.CDText = b&0x02 != 0, b&0x01 != 0
+		}
+		// CD Track at Once (002Dh) byte 4: bit 6 BUF, bit 4 R-W Raw, bit
+		// 3 R-W Pack, bit 2 Test Write, bit 1 CD-RW, bit 0 R-W Sub-code.
+		cdWrite := false
+		if d, ok := cfg.Feature(FeatureCDTAO); ok {
+			b := featureByte(d, 4)
+			cdWrite, c.TAO = true, true
+			c.BUF = c.BUF || b&0x40 != 0
+			c.TestWrite = c.TestWrite || b&0x04 != 0
+		}
+		// CD Mastering (002Eh) byte 4: bit 6 BUF, bit 5 SAO, bit 4 Raw
+		// MS, bit 3 Raw, bit 2 Test Write, bit 1 CD-RW, bit 0 R-W.
+		if d, ok := cfg.Feature(FeatureCDMastering); ok {
+			b := featureByte(d, 4)
+			cdWrite = true
+			c.SAO, c.Raw = b&0x20 != 0, b&0x08 != 0
+			c.WriteCDText = c.SAO && b&0x01 != 0
+			c.BUF = c.BUF || b&0x40 != 0
+			c.TestWrite = c.TestWrite || b&0x04 != 0
+		}
+		write[MediaCDR] = cdWrite
+		write[MediaCDRW] = cdWrite && listed[ProfileCDRW]
+		// DVD-R/-RW Write (002Fh) byte 4: bit 6 BUF, bit 3 RDL, bit 2
+		// Test Write, bit 1 DVD-RW SL.
+		if d, ok := cfg.Feature(FeatureDVDRWrite); ok {
+			b := featureByte(d, 4)
+			write[MediaDVDR] = true
+			write[MediaDVDRW] = b&0x02 != 0
+			write[MediaDVDRDL] = b&0x08 != 0
+			c.BUF = c.BUF || b&0x40 != 0
+			c.TestWrite = c.TestWrite || b&0x04 != 0
+		}
+		if _, ok := cfg.Feature(FeatureLayerJump); ok {
+			write[MediaDVDRDL] = true
+		}
+		// DVD+RW (002Ah), DVD+R (002Bh), DVD+RW DL (003Ah), DVD+R DL
+		// (003Bh): byte 4 bit 0 Write.
+		for _, x := range []struct {
+			f Feature
+			m string
+		}{{FeatureDVDPlusR, MediaDVDPlusR}, {FeatureDVDPlusRW, MediaDVDPlusRW}, {FeatureDVDPlusRDL, MediaDVDPlusRDL}, {FeatureDVDPlusRWDL, MediaDVDPlusRWDL}} {
+			if d, ok := cfg.Feature(x.f); ok && featureByte(d, 4)&0x01 != 0 {
+				write[x.m] = true
+			}
+		}
+		if _, ok := cfg.Feature(FeatureRandomWritable); ok && listed[ProfileDVDRAM] {
+			write[MediaDVDRAM] = true
+		}
+		if _, ok := cfg.Feature(FeatureBDWrite); ok {
+			write[MediaBDR] = listed[ProfileBDRSeq] || listed[ProfileBDRRandom]
+			write[MediaBDRE] = listed[ProfileBDRE]
+		}
+		// HD DVD Write (0051h): byte 4 bit 0 HD DVD-R, byte 6 bit 0 HD
+		// DVD-RAM.
+		if d, ok := cfg.Feature(FeatureHDDVDWrite); ok {
+			write[MediaHDDVDR] = featureByte(d, 4)&0x01 != 0
+			write[MediaHDDVDRAM] = featureByte(d, 6)&0x01 != 0
+		}
+	}
+	if page != nil {
+		if len(c.Profiles) == 0 {
+			read[FamilyCD] = true
+			read[FamilyDVD] = page.ReadDVDROM || page.ReadDVDR || page.ReadDVDRAM
+			write[MediaCDR], write[MediaCDRW] = page.WriteCDR, page.WriteCDRW
+			write[MediaDVDR], write[MediaDVDRAM] = page.WriteDVDR, page.WriteDVDRAM
+		}
+		c.C2Pointers = c.C2Pointers || page.C2Pointers
+		c.BUF = c.BUF || page.BufferUnderrunProtection
+		c.TestWrite = c.TestWrite || page.TestWrite
+		c.BufferKB = uint32(page.BufferKB)
+		c.MaxReadKBps = uint32(page.MaxReadSpeed)
+	}
+	for _, f := range []string{FamilyCD, FamilyDVD, FamilyBD, FamilyHDDVD} {
+		if read[f] {
+			c.Read = append(c.Read, f)
+		}
+	}
+	for _, m := range []string{MediaCDR, MediaCDRW, MediaDVDR, MediaDVDRW, MediaDVDRDL, MediaDVDPlusR, MediaDVDPlusRW,
+		MediaDVDPlusRDL, MediaDVDPlusRWDL, MediaDVDRAM, MediaBDR, MediaBDRE, MediaHDDVDR, MediaHDDVDRAM} {
+		if write[m] {
+			c.Write = append(c.Write, m)
+		}
+	}
+	if len(c.Write) == 0 {
+		return c
+	}
+	var ws []uint32
+	for _, s := range speeds {
+		ws = append(ws, s.WriteKBps)
+	}
+	if len(ws) == 0 && page != nil {
+		for _, s := range page.WriteSpeeds {
+			ws = append(ws, uint32(s.KBps))
+		}
+		if len(ws) == 0 {
+			ws = append(ws, uint32(page.MaxWriteSpeed))
+		}
+	}
+	slices.SortFunc(ws, func(a, b uint32) int { return cmp.Compare(b, a) })
+	for _, s := range slices.Compact(ws) {
+		if s != 0 {
+			c.WriteKBps = append(c.WriteKBps, s)
+		}
+	}
+	return c
 }

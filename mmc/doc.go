@@ -30,7 +30,14 @@
 // answers formats 1 to 5 with a formatted TOC; Drive recognises the shape
 // (IsFormattedTOC), asks formats 1 and 2 again the legacy way
 // (ReadTOCLegacy), and reports ATIP and CD-TEXT, which that field cannot
-// name, as ErrUnsupported, as it does for drives that reject them.
+// name, as ErrUnsupported, as it does for drives that reject them. Its
+// Layout carries the media catalog number and the ISRCs of audio tracks
+// from READ SUB-CHANNEL (42h), left empty when the drive fails that
+// command (QEMU's do). Its Capabilities say which disc families the drive
+// reads and which media it writes, how (TAO, SAO, raw, test write, BUF)
+// and how fast: from GET CONFIGURATION's profile list and write features
+// (NewDriveCapabilities), from MODE SENSE page 2Ah for drives older than
+// MMC-2, and from GET PERFORMANCE (ACh) type 03h for the write speeds.
 //
 // Clause numbers cite MMC-6 (T10/1836-D revision 2g) where they were
 // checked against it: READ DISC INFORMATION §6.21, READ TOC/PMA/ATIP §6.25,

@@ -224,8 +224,24 @@ func (d *Drive) CDText(ctx context.Context) (*CDText, error) {
 
 // Layout is the disc's layout in the disc model: from the full TOC
 // (format 2, every session) when the drive gives one, else from the
-// formatted TOC (one session). CD-TEXT is not read here: see CDText.
+// formatted TOC (one session), with the media catalog number and the
+// ISRC of every audio track read from the Q sub-channel (READ
+// SUB-CHANNEL, 42h) as far as the drive gives them: a drive that rejects
+// the command, as QEMU's do, leaves them empty. CD-TEXT is not read here:
+// see CDText.
 func (d *Drive) Layout(ctx context.Context) (*disc.Layout, error) {
+	l, err := d.tocLayout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.readCodes(ctx, l)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func (d *Drive) tocLayout(ctx context.Context) (*disc.Layout, error) {
 	if full, err := d.FullTOC(ctx); err == nil {
 		if l, lerr := full.Layout(); lerr == nil && len(l.Tracks()) > 0 {
 			return l, nil
@@ -236,6 +252,198 @@ func (d *Drive) Layout(ctx context.Context) (*disc.Layout, error) {
 		return nil, err
 	}
 	return t.Layout()
+}
+
+// readCodes fills in the MCN of l and the ISRC of its audio tracks. A
+// drive that does not take READ SUB-CHANNEL at all (noCommand) is not
+// asked again for each track; other failures leave that one code empty.
+func (d *Drive) readCodes(ctx context.Context, l *disc.Layout) {
+	mcn, err := d.MCN(ctx)
+	switch {
+	case err == nil:
+		l.MCN = mcn
+	case noCommand(err):
+		return
+	}
+	for _, t := range l.Tracks() {
+		if t.Mode != disc.Audio || ctx.Err() != nil {
+			continue
+		}
+		isrc, err := d.ISRC(ctx, t.Number)
+		switch {
+		case err == nil:
+			t.ISRC = isrc
+		case noCommand(err):
+			return
+		}
+	}
+}
+
+// noCommand reports whether err says that the drive does not take a
+// command at all: ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE
+// (20h/00h), or a failure below SCSI, where no sense data came back
+// (QEMU's scsi-cd fails READ SUB-CHANNEL in its transport: QEMU-MMC.md of
+// the qemu-drive tools).
+func noCommand(err error) bool {
+	var se *scsi.SenseError
+	var fe *FormatError
+	switch {
+	case errors.As(err, &se):
+		return se.Key == scsi.KeyIllegalRequest && se.ASC == 0x20
+	case errors.As(err, &fe), errors.Is(err, ErrUnsupported):
+		return false
+	}
+	return true
+}
+
+// subChannelSize is the response of READ SUB-CHANNEL formats 02h and 03h:
+// the 4-byte header and 20 bytes of data.
+const subChannelSize = 24
+
+// subChannel sends READ SUB-CHANNEL (42h) for format f (and track, for
+// the ISRC) and parses the answer. A drive that rejects the request
+// (ILLEGAL REQUEST), or answers with the header only or another format,
+// gives an error wrapping ErrUnsupported.
+func (d *Drive) subChannel(ctx context.Context, f SubChannelFormat, track uint8) (*SubChannelInfo, error) {
+	const name = "READ SUB-CHANNEL"
+	c := ReadSubChannel(f, false, track, subChannelSize)
+	buf := make([]byte, subChannelSize)
+	err := d.do(ctx, name, c[:], scsi.FromDevice, buf)
+	switch {
+	case errors.Is(err, scsi.ErrIllegalRequest):
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	case err != nil:
+		return nil, err
+	}
+	info, err := ParseSubChannel(buf, false)
+	if err != nil {
+		return nil, err
+	}
+	if info.Format != f {
+		return nil, fmt.Errorf("mmc: %s: %w: asked for format %d, the drive answered format %d", name, ErrUnsupported, f, info.Format)
+	}
+	return info, nil
+}
+
+// MCN is the disc's media catalog number (UPC/EAN, 13 digits) from the Q
+// sub-channel: READ SUB-CHANNEL (42h) format 02h. A disc without one (MCVAL
+// clear) gives "". A drive that rejects the command gives an error
+// wrapping ErrUnsupported.
+func (d *Drive) MCN(ctx context.Context) (string, error) {
+	info, err := d.subChannel(ctx, SubQMCN, 0)
+	if err != nil {
+		return "", err
+	}
+	return info.MCN, nil
+}
+
+// ISRC is the ISRC of an audio track (12 characters, CCOOOYYSSSSS) from
+// the Q sub-channel: READ SUB-CHANNEL (42h) format 03h. A track without
+// one (TCVAL clear) gives "". A drive that rejects the command, or
+// answers for another track, gives an error wrapping ErrUnsupported.
+func (d *Drive) ISRC(ctx context.Context, track int) (string, error) {
+	if track < 1 || track > maxCDTrackNumber {
+		return "", fmt.Errorf("%w: track %d: want 1..%d", ErrArgument, track, maxCDTrackNumber)
+	}
+	info, err := d.subChannel(ctx, SubQISRC, uint8(track))
+	if err != nil {
+		return "", err
+	}
+	if info.Track != 0 && int(info.Track) != track {
+		return "", fmt.Errorf("mmc: READ SUB-CHANNEL: %w: asked for the ISRC of track %d, the drive answered for track %d", ErrUnsupported, track, info.Track)
+	}
+	return info.ISRC, nil
+}
+
+// retryAttention runs fn again, twice at most, while it fails with a
+// UNIT ATTENTION (a reset, or a disc change, reported to the first command
+// after it; SPC-4 §5.16): the commands of a capability query are answered
+// with or without a disc and need no Ready.
+func retryAttention(fn func() error) error {
+	var err error
+	for range 3 {
+		if err = fn(); !errors.Is(err, scsi.ErrUnitAttention) {
+			return err
+		}
+	}
+	return err
+}
+
+// CapabilitiesPage is MODE SENSE(10) (5Ah) of the CD/DVD capabilities
+// and mechanical status page (2Ah), current values.
+func (d *Drive) CapabilitiesPage(ctx context.Context) (*Capabilities, error) {
+	b, err := d.readSized(ctx, "MODE SENSE(10) page 2Ah", func(n uint16) []byte {
+		c := ModeSense10(PageCapabilities, PageCurrent, 0, n)
+		return c[:]
+	}, 2)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCapabilities(b)
+}
+
+// maxWriteSpeeds bounds the write speed descriptors asked for: drives
+// list a handful per medium.
+const maxWriteSpeeds = 64
+
+// WriteSpeeds is GET PERFORMANCE (ACh) type 03h: the write speeds the
+// drive offers for the disc in it. Without a disc, or from a drive that
+// does not write, the command fails.
+func (d *Drive) WriteSpeeds(ctx context.Context) ([]WriteSpeedDescriptor, error) {
+	c := GetWriteSpeeds(maxWriteSpeeds)
+	buf := make([]byte, 8+16*maxWriteSpeeds)
+	if err := d.do(ctx, "GET PERFORMANCE (write speeds)", c[:], scsi.FromDevice, buf); err != nil {
+		return nil, err
+	}
+	return ParseWriteSpeeds(buf)
+}
+
+// BufferCapacity is READ BUFFER CAPACITY (5Ch) in the byte form: the
+// size of the drive's buffer and the free part of it.
+func (d *Drive) BufferCapacity(ctx context.Context) (BufferCapacity, error) {
+	c := ReadBufferCapacity(false, 12)
+	buf := make([]byte, 12)
+	if err := d.do(ctx, "READ BUFFER CAPACITY", c[:], scsi.FromDevice, buf); err != nil {
+		return BufferCapacity{}, err
+	}
+	return ParseBufferCapacity(buf)
+}
+
+// Capabilities is what the drive can read and write, and how (see
+// DriveCapabilities): from GET CONFIGURATION (46h) and MODE SENSE(10)
+// page 2Ah, and for a drive that writes, the write speeds for the disc in
+// it (GET PERFORMANCE, ACh, type 03h) and, when page 2Ah does not give
+// the buffer size, READ BUFFER CAPACITY (5Ch). Each of those may fail
+// (an old drive has no GET CONFIGURATION; QEMU's have no GET
+// PERFORMANCE); only when both GET CONFIGURATION and page 2Ah fail is the
+// result an error. It needs no disc.
+func (d *Drive) Capabilities(ctx context.Context) (*DriveCapabilities, error) {
+	var cfg *Configuration
+	var page *Capabilities
+	cerr := retryAttention(func() (err error) { cfg, err = d.Configuration(ctx); return err })
+	perr := retryAttention(func() (err error) { page, err = d.CapabilitiesPage(ctx); return err })
+	if cerr != nil && perr != nil {
+		return nil, fmt.Errorf("mmc: drive capabilities: %w", errors.Join(cerr, perr))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c := NewDriveCapabilities(cfg, page, nil)
+	if len(c.Write) == 0 {
+		return c, nil
+	}
+	if ws, err := d.WriteSpeeds(ctx); err == nil && len(ws) > 0 {
+		c = NewDriveCapabilities(cfg, page, ws)
+	}
+	if c.BufferKB == 0 {
+		if bc, err := d.BufferCapacity(ctx); err == nil && !bc.Blocks {
+			c.BufferKB = bc.Size / 1024
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // InvisibleTrack is READ TRACK INFORMATION of the invisible (or

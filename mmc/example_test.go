@@ -98,3 +98,31 @@ func ExampleDrive_FullTOC() {
 	// 43 02 02 00 00 00 01 08 00 80
 	// session 1 tracks 1 to 1 lead-out 1650
 }
+
+func ExampleNewDriveCapabilities() {
+	// GET CONFIGURATION of a DVD writer holding nothing (MMC-6 §5.3).
+	resp := []byte{
+		0, 0, 0, 52, 0, 0, 0x00, 0x00, // data length 52, no current profile
+		0x00, 0x00, 0x03, 20, // feature 0000h, the profile list
+		0x00, 0x1B, 0, 0, // DVD+R
+		0x00, 0x11, 0, 0, // DVD-R sequential recording
+		0x00, 0x10, 0, 0, // DVD-ROM
+		0x00, 0x09, 0, 0, // CD-R
+		0x00, 0x08, 0, 0, // CD-ROM
+		0x00, 0x2B, 0x00, 4, 0x01, 0, 0, 0, // DVD+R: Write
+		0x00, 0x2D, 0x08, 4, 0x44, 0, 0, 0, // CD Track at Once: BUF, Test Write
+		0x00, 0x2F, 0x04, 4, 0x44, 0, 0, 0, // DVD-R/-RW Write: BUF, Test Write
+	}
+	cfg, err := mmc.ParseConfiguration(resp)
+	if err != nil {
+		panic(err)
+	}
+	c := mmc.NewDriveCapabilities(cfg, nil, nil)
+	fmt.Println("reads", c.Read)
+	fmt.Println("writes", c.Write)
+	fmt.Println("TAO", c.TAO, "SAO", c.SAO, "BUF", c.BUF, "test write", c.TestWrite)
+	// Output:
+	// reads [CD DVD]
+	// writes [CD-R DVD-R DVD+R]
+	// TAO true SAO false BUF true test write true
+}

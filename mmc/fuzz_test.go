@@ -136,3 +136,51 @@ func FuzzParseCapabilities(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDriveCapabilities feeds the same bytes as the answers of GET
+// CONFIGURATION, MODE SENSE page 2Ah and GET PERFORMANCE type 03h: the
+// capabilities name only known families and media, each once and in
+// order, and list write speeds fastest first, without zero, only for a
+// drive that writes.
+func FuzzDriveCapabilities(f *testing.F) {
+	seed(f, qemuConfig, qemuATAPIConfig, bdConfig, qemuCaps, bdCaps, vecCapsWriter, bdSpeeds)
+	families := []string{FamilyCD, FamilyDVD, FamilyBD, FamilyHDDVD}
+	media := []string{MediaCDR, MediaCDRW, MediaDVDR, MediaDVDRW, MediaDVDRDL, MediaDVDPlusR, MediaDVDPlusRW,
+		MediaDVDPlusRDL, MediaDVDPlusRWDL, MediaDVDRAM, MediaBDR, MediaBDRE, MediaHDDVDR, MediaHDDVDRAM}
+	// inOrder reports whether got is a subsequence of all.
+	inOrder := func(got, all []string) bool {
+		i := 0
+		for _, g := range got {
+			for i < len(all) && all[i] != g {
+				i++
+			}
+			if i == len(all) {
+				return false
+			}
+			i++
+		}
+		return true
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, _ := ParseConfiguration(b)
+		page, _ := ParseCapabilities(b)
+		speeds, _ := ParseWriteSpeeds(b)
+		for _, p := range []*Capabilities{page, nil} {
+			c := NewDriveCapabilities(cfg, p, speeds)
+			if !inOrder(c.Read, families) || !inOrder(c.Write, media) {
+				t.Fatalf("reads %q, writes %q", c.Read, c.Write)
+			}
+			if len(c.Profiles)*4 > len(b) || len(c.WriteKBps)*4 > len(b) {
+				t.Fatalf("%d profiles, %d speeds from %d bytes", len(c.Profiles), len(c.WriteKBps), len(b))
+			}
+			if len(c.Write) == 0 && len(c.WriteKBps) != 0 {
+				t.Fatalf("write speeds %v for a drive that writes nothing", c.WriteKBps)
+			}
+			for i, s := range c.WriteKBps {
+				if s == 0 || i > 0 && s >= c.WriteKBps[i-1] {
+					t.Fatalf("write speeds %v", c.WriteKBps)
+				}
+			}
+		}
+	})
+}

@@ -177,19 +177,92 @@ func mountPoint(r io.Reader, nodes ...string) string {
 }
 
 type driveJSON struct {
-	Index     int      `json:"index"`
-	Path      string   `json:"path"`
-	Generic   string   `json:"generic,omitempty"`
-	ByID      []string `json:"by_id,omitempty"`
-	HCTL      string   `json:"hctl,omitempty"`
-	Vendor    string   `json:"vendor"`
-	Product   string   `json:"product"`
-	Revision  string   `json:"revision"`
-	Profile   string   `json:"current_profile,omitempty"`
-	Profiles  []string `json:"profiles,omitempty"`
-	Disc      bool     `json:"disc"`
-	MountedAt string   `json:"mounted_at,omitempty"`
-	Error     string   `json:"error,omitempty"`
+	Index        int               `json:"index"`
+	Path         string            `json:"path"`
+	Generic      string            `json:"generic,omitempty"`
+	ByID         []string          `json:"by_id,omitempty"`
+	HCTL         string            `json:"hctl,omitempty"`
+	Vendor       string            `json:"vendor"`
+	Product      string            `json:"product"`
+	Revision     string            `json:"revision"`
+	Profile      string            `json:"current_profile,omitempty"`
+	Profiles     []string          `json:"profiles,omitempty"`
+	Capabilities *capabilitiesJSON `json:"capabilities,omitempty"`
+	Disc         bool              `json:"disc"`
+	MountedAt    string            `json:"mounted_at,omitempty"`
+	Error        string            `json:"error,omitempty"`
+}
+
+// capabilitiesJSON is what a drive reads and writes (mmc.DriveCapabilities).
+type capabilitiesJSON struct {
+	// Reads are disc families: CD, DVD, BD, HD DVD.
+	Reads []string `json:"reads"`
+	// Writes are media: CD-R, CD-RW, DVD-R, DVD-RW, DVD-R DL, DVD+R,
+	// DVD+RW, DVD+R DL, DVD+RW DL, DVD-RAM, BD-R, BD-RE, HD DVD-R, HD
+	// DVD-RAM; empty for a drive that only reads.
+	Writes []string `json:"writes"`
+	// WriteModes are the CD write types: TAO, SAO, raw.
+	WriteModes []string `json:"write_modes,omitempty"`
+	TestWrite  bool     `json:"test_write"`
+	BUF        bool     `json:"buffer_underrun_protection"`
+	C2         bool     `json:"c2_pointers"`
+	CDText     bool     `json:"reads_cd_text"`
+	WriteText  bool     `json:"writes_cd_text"`
+	BufferKB   uint32   `json:"buffer_kb,omitempty"`
+	// MaxReadKBps and WriteKBps are in kB/s (1000 bytes per second);
+	// the write speeds are those for the disc in the drive when it says.
+	MaxReadKBps uint32   `json:"max_read_kbps,omitempty"`
+	WriteKBps   []uint32 `json:"write_kbps,omitempty"`
+}
+
+// newCapabilitiesJSON converts what the drive said; nil when it named no
+// disc family it reads, which says nothing.
+func newCapabilitiesJSON(c *mmc.DriveCapabilities) *capabilitiesJSON {
+	if len(c.Read) == 0 {
+		return nil
+	}
+	j := &capabilitiesJSON{Reads: c.Read, Writes: c.Write, TestWrite: c.TestWrite, BUF: c.BUF, C2: c.C2Pointers,
+		CDText: c.CDText, WriteText: c.WriteCDText, BufferKB: c.BufferKB, MaxReadKBps: c.MaxReadKBps, WriteKBps: c.WriteKBps}
+	if j.Writes == nil {
+		j.Writes = []string{}
+	}
+	for _, m := range []struct {
+		ok   bool
+		name string
+	}{{c.TAO, "TAO"}, {c.SAO, "SAO"}, {c.Raw, "raw"}} {
+		if m.ok {
+			j.WriteModes = append(j.WriteModes, m.name)
+		}
+	}
+	return j
+}
+
+// readsWrites is the capabilities in a few words: "reads CD,DVD  writes
+// CD-R,CD-RW" (writes none for a reader).
+func (c *capabilitiesJSON) readsWrites() string {
+	w := strings.Join(c.Writes, ",")
+	if w == "" {
+		w = "none"
+	}
+	return "reads " + strings.Join(c.Reads, ",") + "  writes " + w
+}
+
+// speedsLine is the write speeds in kB/s, and in multiples of the 1x of
+// the disc family when known (CD 176.4 kB/s, DVD 1385, BD 4495).
+func speedsLine(kbps []uint32, family string) string {
+	one := map[string]float64{mmc.FamilyCD: 176.4, mmc.FamilyDVD: 1385, mmc.FamilyBD: 4495}[family]
+	var k, x []string
+	for _, s := range kbps {
+		k = append(k, strconv.FormatUint(uint64(s), 10))
+		if one > 0 {
+			x = append(x, fmt.Sprintf("%.0fx", float64(s)/one))
+		}
+	}
+	line := strings.Join(k, ", ") + " kB/s"
+	if len(x) > 0 {
+		line += " (" + strings.Join(x, ", ") + ")"
+	}
+	return line
 }
 
 // withDrive resolves the drive the user named, opens it and calls fn
@@ -232,33 +305,45 @@ func describeDrive(ctx context.Context, i int, n driveNode) driveJSON {
 		return j
 	}
 	defer dev.Close()
+	describe(ctx, d, &j)
+	return j
+}
+
+// describe fills in what the drive says of itself: identity (INQUIRY),
+// profiles and capabilities (GET CONFIGURATION, MODE SENSE page 2Ah,
+// ...), and whether it holds a disc.
+func describe(ctx context.Context, d *mmc.Drive, j *driveJSON) {
 	id, err := d.Identity(ctx)
 	if err != nil {
 		j.Error = err.Error()
-		return j
+		return
 	}
 	j.Vendor, j.Product, j.Revision = id.Vendor, id.Product, id.Revision
-	if c, err := d.Configuration(ctx); err == nil {
-		j.Profile = c.CurrentProfile.String()
-		for _, p := range c.Profiles() {
-			j.Profiles = append(j.Profiles, p.Profile.String())
+	if c, err := d.Capabilities(ctx); err == nil {
+		if c.Configured {
+			j.Profile = c.Current.String()
 		}
+		for _, p := range c.Profiles {
+			j.Profiles = append(j.Profiles, p.String())
+		}
+		j.Capabilities = newCapabilitiesJSON(c)
 	}
 	j.Disc = d.Ready(ctx) == nil
-	return j
 }
 
 func newDrivesCmd() *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "drives",
-		Short: "List the optical drives: index, paths, vendor, model, disc, mount (like cdrecord -scanbus)",
+		Short: "List the optical drives: index, paths, vendor, model, media read and written, disc, mount (like cdrecord -scanbus)",
 		Long: `List the optical drives of this machine with what cdrecord -scanbus,
 xorriso -devices and mount answer: the index, the device node (/dev/srN, or
 /dev/sgN when the sr driver is not bound) and the drive's SCSI generic node
 (/dev/sgN, found through sysfs), vendor, model and revision (INQUIRY), the
-current profile (GET CONFIGURATION), whether a disc is in, and where it is
-mounted.
+disc families it reads and the media it writes (GET CONFIGURATION, or MODE
+SENSE page 2Ah for drives older than MMC-2: "reads CD,DVD,BD  writes
+CD-R,CD-RW,DVD-R,DVD+R,DVD+RW,BD-R,BD-RE"; "writes none" for a reader), the
+current profile, whether a disc is in, and where it is mounted.
 
 A drive is named in the other commands (--drive) by its index in this list,
 by either of its nodes (/dev/sr0, /dev/sg0, or sr0, sg0), by a name in
@@ -266,8 +351,11 @@ by either of its nodes (/dev/sr0, /dev/sg0, or sr0, sg0), by a name in
 (a drive passed into a virtual machine may be /dev/vda).
 
 --json prints an array of objects: index, path, generic, by_id, hctl,
-vendor, product, revision, current_profile, profiles, disc, mounted_at and
-error (the fields that do not apply are left out).
+vendor, product, revision, current_profile, profiles, capabilities {reads,
+writes, write_modes (TAO, SAO, raw), test_write, buffer_underrun_protection,
+c2_pointers, reads_cd_text, writes_cd_text, buffer_kb, max_read_kbps,
+write_kbps (kB/s, fastest first)}, disc, mounted_at and error (the fields
+that do not apply are left out).
 
 ` + exitCodesHelp,
 		Example: `  spindle drives
@@ -303,6 +391,9 @@ func driveLine(d driveJSON) string {
 		generic = "-"
 	}
 	line := fmt.Sprintf("%d  %-10s %-9s %-8s %-16s %-4s", d.Index, d.Path, generic, d.Vendor, d.Product, d.Revision)
+	if d.Capabilities != nil && d.Error == "" {
+		line += "  " + d.Capabilities.readsWrites()
+	}
 	switch {
 	case d.Error != "":
 		line += "  " + d.Error
@@ -323,15 +414,21 @@ type trackJSON struct {
 	Mode    string `json:"mode"`
 	Start   int32  `json:"start"`
 	Length  int64  `json:"length"`
+	ISRC    string `json:"isrc,omitempty"`
 }
 
 type discInfoJSON struct {
-	Drive    string      `json:"drive"`
-	Profile  string      `json:"profile,omitempty"`
-	Status   string      `json:"status,omitempty"`
-	Erasable bool        `json:"erasable"`
-	Blocks   int64       `json:"blocks"`
-	Class    string      `json:"class"`
+	Drive string `json:"drive"`
+	// Capabilities are the drive's; its write speeds are those it
+	// offers for this disc.
+	Capabilities *capabilitiesJSON `json:"drive_capabilities,omitempty"`
+	Profile      string            `json:"profile,omitempty"`
+	Status       string            `json:"status,omitempty"`
+	Erasable     bool              `json:"erasable"`
+	Blocks       int64             `json:"blocks"`
+	Class        string            `json:"class"`
+	// MCN is the media catalog number (UPC/EAN) of the Q sub-channel.
+	MCN      string      `json:"mcn,omitempty"`
 	Sessions int         `json:"sessions"`
 	Tracks   []trackJSON `json:"tracks"`
 	LeadOut  int32       `json:"lead_out"`
@@ -340,6 +437,8 @@ type discInfoJSON struct {
 	MSInfo     string       `json:"msinfo,omitempty"`
 	ATIP       *atipJSON    `json:"atip,omitempty"`
 	CDText     []cdTextJSON `json:"cd_text,omitempty"`
+	// family is the disc's family (CD, DVD, BD), for the speeds in x.
+	family string
 }
 
 // atipJSON is the ATIP of a recordable CD (READ TOC format 4). The codes
@@ -476,24 +575,27 @@ func newDiscInfoCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:     "disc-info",
 		Aliases: []string{"toc"},
-		Short:   "Show the disc in a drive: media, status, sessions, tracks, ATIP, CD-TEXT (like xorriso -toc, cd-info)",
+		Short:   "Show the disc in a drive: media, status, sessions, tracks, MCN, ISRC, ATIP, CD-TEXT (like xorriso -toc, cd-info)",
 		Long: `Show what the disc in a drive holds, as xorriso -toc, cdrecord -toc -atip
--minfo and cd-info print it: the media profile, its status (empty,
-incomplete = appendable, complete = closed), its size, the disc class
-(audio, data, mixed mode, enhanced CD-Extra, multi-session, blank), every
-session's tracks with their mode, start block and length, the free space
-and multi-session information of a blank or appendable disc, the ATIP of a CD-R or CD-RW (disc type,
-start of the lead-in, which identifies the manufacturer, last possible start
-of the lead-out, which is the capacity, and the Orange Book codes for
-writing power and speed), and the CD-TEXT of an audio CD. What the drive or
-disc does not provide is left out.
+-minfo and cd-info print it: what the drive reads and writes (as spindle
+drives lists it) and the write speeds it offers for the disc, the media
+profile, its status (empty, incomplete = appendable, complete = closed), its
+size, the disc class (audio, data, mixed mode, enhanced CD-Extra,
+multi-session, blank), the media catalog number (MCN), every session's
+tracks with their mode, start block, length and ISRC, the free space and
+multi-session information of a blank or appendable disc, the ATIP of a CD-R
+or CD-RW (disc type, start of the lead-in, which identifies the
+manufacturer, last possible start of the lead-out, which is the capacity,
+and the Orange Book codes for writing power and speed), and the CD-TEXT of
+an audio CD. What the drive or disc does not provide is left out.
 
 The drive is named as in spindle drives: index, /dev/srN, /dev/sgN, a
 /dev/disk/by-id name, or another node's path; the default is the first.
 
---json prints one object: drive, profile, status, erasable, blocks, class,
-sessions, tracks [{number, session, mode, start, length}], lead_out,
-free_blocks, msinfo, atip {disc_type, disc_sub_type, lead_in_start, lead_in_start_msf,
+--json prints one object: drive, drive_capabilities (as in spindle drives
+--json), profile, status, erasable, blocks, class, mcn, sessions, tracks
+[{number, session, mode, start, length, isrc}], lead_out, free_blocks,
+msinfo, atip {disc_type, disc_sub_type, lead_in_start, lead_in_start_msf,
 last_lead_out, last_lead_out_msf, writing_power, reference_speed,
 unrestricted_use, ddcd, a1, a2, a3} and cd_text [{block, language,
 character_code, disc {title, performer, songwriter, composer, arranger,
@@ -521,8 +623,11 @@ func collectDiscInfo(ctx context.Context, d *mmc.Drive, path string) (discInfoJS
 		return discInfoJSON{}, err
 	}
 	j := discInfoJSON{Drive: path, Tracks: []trackJSON{}}
-	if cf, err := d.Configuration(ctx); err == nil {
-		j.Profile = cf.CurrentProfile.String()
+	if c, err := d.Capabilities(ctx); err == nil {
+		if c.Configured {
+			j.Profile, j.family = c.Current.String(), c.Current.Family()
+		}
+		j.Capabilities = newCapabilitiesJSON(c)
 	}
 	blank := false
 	if di, err := d.DiscInfo(ctx); err == nil {
@@ -535,10 +640,10 @@ func collectDiscInfo(ctx context.Context, d *mmc.Drive, path string) (discInfoJS
 	l, err := d.Layout(ctx)
 	switch {
 	case err == nil:
-		j.Class, j.Sessions = discClass(l), len(l.Sessions)
+		j.Class, j.Sessions, j.MCN = discClass(l), len(l.Sessions), l.MCN
 		for _, s := range l.Sessions {
 			for _, t := range s.Tracks {
-				j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length)})
+				j.Tracks = append(j.Tracks, trackJSON{t.Number, s.Number, t.Mode.String(), int32(t.Start), int64(t.Length), t.ISRC})
 			}
 			j.LeadOut = int32(s.LeadOut)
 		}
@@ -574,15 +679,28 @@ func discInfo(c *cobra.Command, d *mmc.Drive, path string, asJSON bool) error {
 func writeDiscInfo(out io.Writer, j discInfoJSON) error {
 	w := &fieldWriter{w: out}
 	w.field("Drive", j.Drive)
+	if c := j.Capabilities; c != nil {
+		w.field("Drive capabilities", c.readsWrites())
+		if len(c.WriteKBps) > 0 {
+			w.field("Write speeds", speedsLine(c.WriteKBps, j.family))
+		}
+	}
 	w.field("Media", j.Profile)
 	if j.Status != "" {
 		w.field("Status", j.Status)
 	}
 	w.field("Size", fmt.Sprintf("%d blocks", j.Blocks))
 	w.field("Disc class", j.Class)
+	if j.MCN != "" {
+		w.field("MCN", j.MCN)
+	}
 	w.field("Sessions", strconv.Itoa(j.Sessions))
 	for _, t := range j.Tracks {
-		w.field(fmt.Sprintf("Track %d", t.Number), fmt.Sprintf("session %d, %s, start %d, %d blocks", t.Session, t.Mode, t.Start, t.Length))
+		v := fmt.Sprintf("session %d, %s, start %d, %d blocks", t.Session, t.Mode, t.Start, t.Length)
+		if t.ISRC != "" {
+			v += ", ISRC " + t.ISRC
+		}
+		w.field(fmt.Sprintf("Track %d", t.Number), v)
 	}
 	if j.Sessions > 0 {
 		w.field("Lead-out", strconv.Itoa(int(j.LeadOut)))

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,8 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"spindle/cd"
+	"spindle/disc"
 	"spindle/internal/testtool"
 	"spindle/mmc"
+	"spindle/mmc/emu"
 	"spindle/scsi"
 	"spindle/scsi/scsitest"
 )
@@ -124,6 +128,14 @@ func TestDriveLine(t *testing.T) {
 			"0  /dev/sr0   /dev/sg0  QEMU     QEMU DVD-ROM     2.5+  disc: CD-ROM"},
 		{driveJSON{Index: 2, Path: "/dev/sg2", Generic: "/dev/sg2", Vendor: "HL-DT-ST", Product: "BD-RE BH16NS40", Revision: "1.02", MountedAt: "/mnt"},
 			"2  /dev/sg2   -         HL-DT-ST BD-RE BH16NS40   1.02  no disc  mounted on /mnt"},
+		{driveJSON{Index: 0, Path: "/dev/sr0", Generic: "/dev/sg0", Vendor: "QEMU", Product: "QEMU DVD-ROM", Revision: "2.5+", Disc: true, Profile: "CD-ROM",
+			Capabilities: &capabilitiesJSON{Reads: []string{"CD", "DVD"}, Writes: []string{}}},
+			"0  /dev/sr0   /dev/sg0  QEMU     QEMU DVD-ROM     2.5+  reads CD,DVD  writes none  disc: CD-ROM"},
+		{driveJSON{Index: 1, Path: "/dev/sr1", Generic: "/dev/sg3", Vendor: "HL-DT-ST", Product: "BD-RE BH16NS40", Revision: "1.02", Profile: "none",
+			Capabilities: &capabilitiesJSON{Reads: []string{"CD", "DVD", "BD"}, Writes: []string{"CD-R", "BD-RE"}}},
+			"1  /dev/sr1   /dev/sg3  HL-DT-ST BD-RE BH16NS40   1.02  reads CD,DVD,BD  writes CD-R,BD-RE  no disc"},
+		{driveJSON{Index: 1, Path: "/dev/sr1", Capabilities: &capabilitiesJSON{Reads: []string{"CD"}}, Error: "sense NOT READY"},
+			"1  /dev/sr1   -                                         sense NOT READY"},
 	} {
 		if got := driveLine(c.d); got != c.want {
 			t.Errorf("got  %q\nwant %q", got, c.want)
@@ -153,15 +165,31 @@ func cdText(packs ...string) []byte {
 	return b
 }
 
-// discInfoScript is a drive holding a CD-RW with two audio tracks and
-// CD-TEXT: the answers at their MMC-6 layouts, in the order disc-info
-// asks. READ TRACK INFORMATION is rejected (no msinfo of a closed disc).
-// With pressed, the drive rejects READ TOC formats 4 and 5 as QEMU's
-// scsi-cd does.
+// discInfoScript is a CD writer holding a CD-RW with two audio tracks, a
+// catalog number, an ISRC on track 2 and CD-TEXT: the answers at their
+// MMC-6 layouts, in the order disc-info asks. READ TRACK INFORMATION is
+// rejected (no msinfo of a closed disc). With pressed, the drive rejects
+// READ TOC formats 4 and 5 as QEMU's scsi-cd does.
 func discInfoScript(t *testing.T, pressed bool) *scsitest.Script {
 	steps := []scsitest.Step{
 		{CDB: hexb(t, "00 00 00 00 00 00")},
-		{CDB: hexb(t, "46 00 00 00 00 00 00 08 00 00"), Data: hexb(t, "00000004 0000 000A")},
+		// GET CONFIGURATION: current profile CD-RW; profiles CD-RW, CD-R,
+		// CD-ROM; CD Track at Once (BUF, Test Write, CD-RW); CD
+		// Mastering (BUF, SAO).
+		{CDB: hexb(t, "46 00 00 00 00 00 00 08 00 00"), Data: hexb(t, `00000024 0000 000A
+			0000 03 0C 000A 01 00 0009 00 00 0008 00 00
+			002D 08 04 46 00 0000
+			002E 04 04 60 000000`)},
+		// MODE SENSE page 2Ah (MMC-3 form, after a block descriptor):
+		// C2 pointers, 2048 KB buffer, max read 7056 kB/s.
+		{CDB: hexb(t, "5A 08 2A 00 00 00 00 08 00 00"), Data: hexb(t, `0036 00 00 0000 0008
+			00 00 00 00 00 00 08 00
+			2A 26 3B 37 F1 7F 29 00 1B90 0100 0800 1B90 00 00 1B90 1B90 0000 000000 00 1B90 0002
+			00 00 1B90 00 01 0B08`)},
+		// GET PERFORMANCE write speeds for the CD-RW: 10x and 4x.
+		{CDB: hexb(t, "AC 00 00 00 00 00 00 00 00 40 03 00"), Data: hexb(t, `00000024 00 000000
+			00 000000 00057DA9 000006E4 000006E4
+			00 000000 00057DA9 000002C2 000002C2`)},
 		{CDB: hexb(t, "51 00 00 00 00 00 00 08 00 00"), Data: hexb(t, `0020 1E 01 01 01 02 00 00 00 00 00
 			00000000 FFFFFFFF FFFFFFFF 0000000000000000 00 00`)},
 		{CDB: hexb(t, "25 00 00 00 00 00 00 00 00 00"), Data: hexb(t, "0000752F 00000800")},
@@ -173,6 +201,11 @@ func discInfoScript(t *testing.T, pressed bool) *scsitest.Script {
 			01 10 00 A2 00 00 00 00 06 2A 00
 			01 10 00 01 00 00 00 00 00 02 00
 			01 10 00 02 00 00 00 00 03 16 00`)},
+		// READ SUB-CHANNEL: MCN 0123456789012; track 1 without an ISRC,
+		// track 2 USABC9900001.
+		{CDB: hexb(t, "42 00 40 02 00 00 00 00 18 00"), Data: hexb(t, "00 15 0014 02 000000 80 30313233343536373839303132 00 00")},
+		{CDB: hexb(t, "42 00 40 03 00 00 01 00 18 00"), Data: hexb(t, "00 15 0014 03 10 01 00 00 000000000000000000000000 00 00 00")},
+		{CDB: hexb(t, "42 00 40 03 00 00 02 00 18 00"), Data: hexb(t, "00 15 0014 03 10 02 00 80 555341424339393030303031 00 00 00")},
 		{CDB: hexb(t, "43 00 01 00 00 00 00 08 00 00"), Data: hexb(t, "000A 01 01 00 10 01 00 00000000")},
 		scsitest.CheckCondition(hexb(t, "52 01 00 00 00 ff 00 08 00 00"), scsi.KeyIllegalRequest, 0x20, 0),
 	}
@@ -217,13 +250,16 @@ func TestDiscInfoATIPCDText(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantText := `Drive:                  /dev/sg3
+Drive capabilities:     reads CD  writes CD-R,CD-RW
+Write speeds:           1764, 706 kB/s (10x, 4x)
 Media:                  CD-RW
 Status:                 complete
 Size:                   30000 blocks
 Disc class:             audio
+MCN:                    0123456789012
 Sessions:               1
 Track 1:                session 1, audio, start 0, 15000 blocks
-Track 2:                session 1, audio, start 15000, 15000 blocks
+Track 2:                session 1, audio, start 15000, 15000 blocks, ISRC USABC9900001
 Lead-out:               30000
 ATIP disc type:         CD-RW, sub-type 2
 ATIP lead-in start:     97:26:66 (-11634)
@@ -260,6 +296,19 @@ CD-TEXT block 0:        language 09h, ISO 8859-1
 	if !reflect.DeepEqual(got["cd_text"], wantText2) {
 		t.Errorf("cd_text: %v\nwant %v", got["cd_text"], wantText2)
 	}
+	wantCaps := map[string]any{"reads": []any{"CD"}, "writes": []any{"CD-R", "CD-RW"}, "write_modes": []any{"TAO", "SAO"},
+		"test_write": true, "buffer_underrun_protection": true, "c2_pointers": true, "reads_cd_text": false, "writes_cd_text": false,
+		"buffer_kb": 2048.0, "max_read_kbps": 7056.0, "write_kbps": []any{1764.0, 706.0}}
+	if !reflect.DeepEqual(got["drive_capabilities"], wantCaps) {
+		t.Errorf("drive_capabilities: %v\nwant %v", got["drive_capabilities"], wantCaps)
+	}
+	wantTracks := []any{
+		map[string]any{"number": 1.0, "session": 1.0, "mode": "audio", "start": 0.0, "length": 15000.0},
+		map[string]any{"number": 2.0, "session": 1.0, "mode": "audio", "start": 15000.0, "length": 15000.0, "isrc": "USABC9900001"},
+	}
+	if got["mcn"] != "0123456789012" || !reflect.DeepEqual(got["tracks"], wantTracks) {
+		t.Errorf("mcn %v, tracks %v\nwant tracks %v", got["mcn"], got["tracks"], wantTracks)
+	}
 
 	// A drive that rejects both: they are left out.
 	s = discInfoScript(t, true)
@@ -271,7 +320,11 @@ CD-TEXT block 0:        language 09h, ISO 8859-1
 	text.Reset()
 	writeJSON(&js, j)
 	writeDiscInfo(&text, j)
-	if strings.Contains(js.String(), "atip") || strings.Contains(js.String(), "cd_text") || strings.Contains(text.String(), "ATIP") || strings.Contains(text.String(), "CD-TEXT") {
+	got = nil
+	if err := json.Unmarshal(js.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["atip"]; ok || got["cd_text"] != nil || strings.Contains(text.String(), "ATIP") || strings.Contains(text.String(), "CD-TEXT") {
 		t.Errorf("ATIP or CD-TEXT shown for a drive that rejects them:\n%s\n%s", js.String(), text.String())
 	}
 }
@@ -306,6 +359,8 @@ func TestDrivesInGuest(t *testing.T) {
 	// The guest has one SCSI unit, the drive: its generic node is sg0.
 	script := strings.Join([]string{
 		"./spindle drives --json",
+		"echo '=== drives text'", "./spindle drives",
+		"echo '=== profiles'", "xorriso -outdev /dev/sr0 -list_profiles all 2>&1",
 		"echo '=== disc-info'", "./spindle disc-info --json",
 		"echo '=== disc-info sg'", "./spindle disc-info --json --drive /dev/sg0",
 		"echo '=== disc-info text'", "./spindle toc --drive sg0",
@@ -331,7 +386,7 @@ func TestDrivesInGuest(t *testing.T) {
 				t.Fatalf("guest: %v\n%s", err, out)
 			}
 			t.Logf("guest:\n%s", out)
-			sec := guestSections(t, out, "disc-info", "disc-info sg", "disc-info text", "xorriso", "cd-info", "sg_inq", "sg_readcap", "eject", "load", "end")
+			sec := guestSections(t, out, "drives text", "profiles", "disc-info", "disc-info sg", "disc-info text", "xorriso", "cd-info", "sg_inq", "sg_readcap", "eject", "load", "end")
 			var drives []driveJSON
 			if err := json.Unmarshal([]byte(sec[""][strings.Index(sec[""], "["):]), &drives); err != nil {
 				t.Fatalf("drives: %v\n%s", err, sec[""])
@@ -340,6 +395,23 @@ func TestDrivesInGuest(t *testing.T) {
 				drives[0].Vendor != "QEMU" || !drives[0].Disc {
 				t.Errorf("drives: %+v", drives)
 			}
+			// QEMU's drives are readers of CD and DVD: the profile list
+			// names CD-ROM and DVD-ROM, no feature writes.
+			if c := drives[0].Capabilities; c == nil || strings.Join(c.Reads, ",") != "CD,DVD" || c.Writes == nil || len(c.Writes) != 0 ||
+				len(c.WriteModes) != 0 || len(c.WriteKBps) != 0 {
+				t.Errorf("drives: capabilities %+v, want reads CD,DVD, writes none", drives[0].Capabilities)
+			}
+			if !strings.Contains(sec["drives text"], "reads CD,DVD  writes none  disc: CD-ROM") {
+				t.Errorf("spindle drives:\n%s", sec["drives text"])
+			}
+			// xorriso lists the same profiles.
+			var xp []string
+			for _, m := range regexp.MustCompile(`(?m)^Profile\s*:\s*0x[0-9a-fA-F]{4}\s*\(([^)]*)\)`).FindAllStringSubmatch(sec["profiles"], -1) {
+				xp = append(xp, m[1])
+			}
+			if !reflect.DeepEqual(xp, drives[0].Profiles) {
+				t.Errorf("profiles: xorriso %q, spindle %q\n%s", xp, drives[0].Profiles, sec["profiles"])
+			}
 			info := parseDiscInfo(t, sec["disc-info"])
 			if info.Drive != "/dev/sr0" || info.Blocks != blocks || len(info.Tracks) != 1 || info.Tracks[0].Start != 0 ||
 				info.Tracks[0].Length != blocks || info.Class != "data" || int64(info.LeadOut) != blocks ||
@@ -347,9 +419,15 @@ func TestDrivesInGuest(t *testing.T) {
 				t.Errorf("disc-info: %+v; the image has %d blocks", info, blocks)
 			}
 			// A pressed disc in QEMU's drives: neither ATIP (scsi-cd
-			// rejects format 4, ide-cd answers format 0) nor CD-TEXT.
-			if info.ATIP != nil || info.CDText != nil {
-				t.Errorf("disc-info shows ATIP %+v or CD-TEXT %+v", info.ATIP, info.CDText)
+			// rejects format 4, ide-cd answers format 0) nor CD-TEXT, nor
+			// a catalog number (READ SUB-CHANNEL fails: scsi-cd in its
+			// transport, ide-cd as an invalid opcode). The drive's
+			// capabilities are those spindle drives shows.
+			if info.ATIP != nil || info.CDText != nil || info.MCN != "" {
+				t.Errorf("disc-info shows ATIP %+v, CD-TEXT %+v or MCN %q", info.ATIP, info.CDText, info.MCN)
+			}
+			if !reflect.DeepEqual(info.Capabilities, drives[0].Capabilities) {
+				t.Errorf("disc-info: drive capabilities %+v; spindle drives: %+v", info.Capabilities, drives[0].Capabilities)
 			}
 			// Named by its SCSI generic node, the drive answers the same.
 			sg := parseDiscInfo(t, sec["disc-info sg"])
@@ -360,7 +438,7 @@ func TestDrivesInGuest(t *testing.T) {
 			if !reflect.DeepEqual(sg, info) {
 				t.Errorf("disc-info through /dev/sg0:\n%+v\nthrough /dev/sr0:\n%+v", sg, info)
 			}
-			if !strings.Contains(sec["disc-info text"], "Drive:                  /dev/sg0") ||
+			if !strings.Contains(sec["disc-info text"], "Drive:                  /dev/sg0\nDrive capabilities:     reads CD,DVD  writes none\nMedia:") ||
 				!regexp.MustCompile(`Track 1:\s+session 1, mode1, start 0, `+strconv.FormatInt(blocks, 10)+` blocks`).MatchString(sec["disc-info text"]) {
 				t.Errorf("spindle toc --drive sg0:\n%s", sec["disc-info text"])
 			}
@@ -495,7 +573,10 @@ func TestDiscInfoBlank(t *testing.T) {
 	}
 	s := &scsitest.Script{Steps: []scsitest.Step{
 		{CDB: hexb(t, "00 00 00 00 00 00")},
+		// A drive that answers GET CONFIGURATION with the header only and
+		// rejects MODE SENSE page 2Ah: what it reads is not known.
 		{CDB: hexb(t, "46 00 00 00 00 00 00 08 00 00"), Data: hexb(t, "00000004 0000 0009")},
+		rejected("5A 08 2A 00 00 00 00 08 00 00"),
 		{CDB: hexb(t, "51 00 00 00 00 00 00 08 00 00"), Data: hexb(t, `0020 00 01 01 01 01 20 00 00 00 00
 			00000000 00610000 004F3B4A 0000000000000000 00 00`)},
 		{CDB: hexb(t, "25 00 00 00 00 00 00 00 00 00"), Data: hexb(t, "00000000 00000800")},
@@ -532,5 +613,194 @@ ATIP codes:             writing power 5, reference speed 0, restricted use
 `
 	if text.String() != want {
 		t.Errorf("text:\n%s\nwant:\n%s", text.String(), want)
+	}
+}
+
+// emuWriter is the emulated drive's identity and capabilities as spindle
+// drives shows them (package emu's feature list and page 2Ah).
+const emuWriter = "0  emu:x      -         SPINDLE  EMULATED BURNER  1.0   reads CD,DVD,BD  " +
+	"writes CD-R,CD-RW,DVD-R,DVD-RW,DVD+R,DVD+RW,BD-R,BD-RE"
+
+// What spindle drives says of the emulated drive, in process: a writer of
+// every medium, with and without a disc; with one, the write speeds are
+// those GET PERFORMANCE gives for it, without, those of page 2Ah.
+func TestDrivesEmu(t *testing.T) {
+	ctx := context.Background()
+	img := make([]byte, 300*2048)
+	m, err := emu.NewPressed(emu.CDROM, bytes.NewReader(img), int64(len(img)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := emu.New(emu.Config{})
+	full.Insert(m)
+	caps := func(speeds ...uint32) *capabilitiesJSON {
+		for i := range speeds {
+			speeds[i] *= 176
+		}
+		return &capabilitiesJSON{Reads: []string{"CD", "DVD", "BD"},
+			Writes:     []string{"CD-R", "CD-RW", "DVD-R", "DVD-RW", "DVD+R", "DVD+RW", "BD-R", "BD-RE"},
+			WriteModes: []string{"TAO", "SAO", "raw"}, TestWrite: true, BUF: true, C2: true, CDText: true, WriteText: true,
+			BufferKB: 4096, MaxReadKBps: 8448, WriteKBps: speeds}
+	}
+	profiles := []string{"BD-RE", "BD-R sequential recording", "BD-ROM", "DVD+R", "DVD+RW", "DVD-RW sequential recording",
+		"DVD-RW restricted overwrite", "DVD-R sequential recording", "DVD-ROM", "CD-RW", "CD-R", "CD-ROM"}
+	for _, c := range []struct {
+		name string
+		d    *emu.Drive
+		want driveJSON
+		line string
+	}{
+		{"CD-ROM", full, driveJSON{Path: "emu:x", Vendor: "SPINDLE", Product: "EMULATED BURNER", Revision: "1.0",
+			Profile: "CD-ROM", Profiles: profiles, Capabilities: caps(48, 32, 16, 8), Disc: true}, emuWriter + "  disc: CD-ROM"},
+		{"no disc", emu.New(emu.Config{}), driveJSON{Path: "emu:x", Vendor: "SPINDLE", Product: "EMULATED BURNER", Revision: "1.0",
+			Profile: "none", Profiles: profiles, Capabilities: caps(48, 40, 32, 24, 16, 8, 4)}, emuWriter + "  no disc"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			j := driveJSON{Path: "emu:x"}
+			describe(ctx, mmc.NewDrive(c.d), &j)
+			if !reflect.DeepEqual(j, c.want) {
+				t.Errorf("got  %+v\nwant %+v", j, c.want)
+			}
+			if got := driveLine(j); got != c.line {
+				t.Errorf("line:\n got %q\nwant %q", got, c.line)
+			}
+			var js bytes.Buffer
+			if err := writeJSON(&js, []driveJSON{j}); err != nil {
+				t.Fatal(err)
+			}
+			var back []driveJSON
+			if err := json.Unmarshal(js.Bytes(), &back); err != nil || !reflect.DeepEqual(back[0], j) {
+				t.Errorf("JSON round trip: %v\n%s", err, js.String())
+			}
+		})
+	}
+}
+
+// The MCN and the ISRCs of an audio CD pressed from a layout come back
+// through the drive: in Layout, and in disc-info's text and JSON.
+func TestDiscInfoEmuCodes(t *testing.T) {
+	ctx := context.Background()
+	const mcn = "0724349831628"
+	seg := func(file string, n cd.Frames) []disc.Segment {
+		return []disc.Segment{{File: file, Sectors: n, Storage: disc.StoreRaw, SectorSize: cd.RawSectorSize}}
+	}
+	l := &disc.Layout{MCN: mcn, Sessions: []disc.Session{{Number: 1, LeadOut: 900, Tracks: []disc.Track{
+		{Number: 1, Mode: disc.Audio, Start: 0, Length: 300, Data: seg("a.bin", 300)},
+		{Number: 2, Mode: disc.Audio, Start: 300, Length: 300, ISRC: "GBAYE6800011", Data: seg("", 300)},
+		{Number: 3, Mode: disc.Audio, Start: 600, Length: 300, ISRC: "USRC17607839", Data: seg("a.bin", 300)},
+	}}}}
+	audio := make([]byte, 300*cd.RawSectorSize)
+	for i := range audio {
+		audio[i] = byte(i * 7)
+	}
+	m, err := emu.NewPressedLayout(l, func(string) (io.ReaderAt, error) { return bytes.NewReader(audio), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	e := emu.New(emu.Config{})
+	e.Insert(m)
+	d := mmc.NewDrive(e)
+	if err := d.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &disc.Layout{MCN: mcn, Sessions: []disc.Session{{Number: 1, LeadOut: 900, Tracks: []disc.Track{
+		{Number: 1, Mode: disc.Audio, Start: 0, Length: 300},
+		{Number: 2, Mode: disc.Audio, Start: 300, Length: 300, ISRC: "GBAYE6800011"},
+		{Number: 3, Mode: disc.Audio, Start: 600, Length: 300, ISRC: "USRC17607839"},
+	}}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("layout:\n got %+v\nwant %+v", got, want)
+	}
+
+	j, err := collectDiscInfo(ctx, d, "emu:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := writeDiscInfo(&text, j); err != nil {
+		t.Fatal(err)
+	}
+	wantText := `Drive:                  emu:x
+Drive capabilities:     reads CD,DVD,BD  writes CD-R,CD-RW,DVD-R,DVD-RW,DVD+R,DVD+RW,BD-R,BD-RE
+Write speeds:           8448, 5632, 2816, 1408 kB/s (48x, 32x, 16x, 8x)
+Media:                  CD-ROM
+Status:                 complete
+Size:                   900 blocks
+Disc class:             audio
+MCN:                    0724349831628
+Sessions:               1
+Track 1:                session 1, audio, start 0, 300 blocks
+Track 2:                session 1, audio, start 300, 300 blocks, ISRC GBAYE6800011
+Track 3:                session 1, audio, start 600, 300 blocks, ISRC USRC17607839
+Lead-out:               900
+`
+	if text.String() != wantText {
+		t.Errorf("text:\n%s\nwant:\n%s", text.String(), wantText)
+	}
+	var js bytes.Buffer
+	if err := writeJSON(&js, j); err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		MCN    string `json:"mcn"`
+		Tracks []struct {
+			Number int    `json:"number"`
+			ISRC   string `json:"isrc"`
+		} `json:"tracks"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.MCN != mcn || len(back.Tracks) != 3 || back.Tracks[0].ISRC != "" || back.Tracks[1].ISRC != "GBAYE6800011" || back.Tracks[2].ISRC != "USRC17607839" {
+		t.Errorf("JSON: %+v\n%s", back, js.String())
+	}
+}
+
+// spindle disc-info --drive emu:DIR on the blank CD-R that spindle
+// emulate --create-only makes: the drive's capabilities, with the write
+// speeds for the disc, and the blank disc.
+func TestDiscInfoEmuDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cdr")
+	runCmd := func(args ...string) string {
+		t.Helper()
+		root := newRootCmd()
+		var out, errb bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&errb)
+		root.SetArgs(args)
+		if err := root.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("spindle %s: %v\n%s", strings.Join(args, " "), err, errb.String())
+		}
+		return out.String()
+	}
+	runCmd("emulate", "--dir", dir, "--media", "cd-r", "--create-only")
+	var j struct {
+		Capabilities capabilitiesJSON `json:"drive_capabilities"`
+		Profile      string           `json:"profile"`
+		Class        string           `json:"class"`
+		FreeBlocks   int64            `json:"free_blocks"`
+	}
+	if err := json.Unmarshal([]byte(runCmd("disc-info", "--drive", "emu:"+dir, "--json")), &j); err != nil {
+		t.Fatal(err)
+	}
+	c := j.Capabilities
+	if strings.Join(c.Reads, ",") != "CD,DVD,BD" || strings.Join(c.Writes, ",") != "CD-R,CD-RW,DVD-R,DVD-RW,DVD+R,DVD+RW,BD-R,BD-RE" ||
+		!reflect.DeepEqual(c.WriteKBps, []uint32{8448, 5632, 2816, 1408}) || j.Profile != "CD-R" || j.Class != "blank" || j.FreeBlocks != 359849 {
+		t.Errorf("disc-info --json: %+v", j)
+	}
+	text := runCmd("disc-info", "--drive", "emu:"+dir)
+	for _, want := range []string{
+		"Drive capabilities:     reads CD,DVD,BD  writes CD-R,CD-RW,DVD-R,DVD-RW,DVD+R,DVD+RW,BD-R,BD-RE\n",
+		"Write speeds:           8448, 5632, 2816, 1408 kB/s (48x, 32x, 16x, 8x)\n",
+		"Media:                  CD-R\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("disc-info lacks %q:\n%s", want, text)
+		}
 	}
 }

@@ -1,19 +1,53 @@
 // Package mmctest is the conformance suite of Spindle's device layer: one
 // set of checks that any drive behind a scsi.Transport must pass for the
-// commands Spindle reads discs with, run against QEMU's emulated drives in
-// a Linux guest (and, in later work, against the emulated drive and a real
-// drive named by SPINDLE_TEST_DEVICE).
+// commands Spindle reads discs with. It runs in every go test against the
+// emulated drive (package mmc/emu, holding a pressed CD-ROM and a pressed
+// DVD-ROM), against QEMU's emulated drives in a Linux guest (TestQEMU),
+// and against a real drive when one is named (TestDevice).
 //
 // Where a drive is known to deviate from MMC-6, the deviation is a named
 // Quirk that the caller declares; the suite then checks that the drive
 // deviates exactly that way, so a quirk that goes away, or a new one, fails
 // the run instead of being tolerated silently.
+//
+// # A real drive
+//
+// No CI machine has an optical drive, so the suite can only be run against
+// real hardware by hand. Burn (or press) a disc from an image of 2048-byte
+// blocks as one closed session with one data track — spindle master, then
+// cdrecord -dao, growisofs -Z /dev/sr0=disc.iso or xorriso -as cdrecord —
+// put it in the drive and run, as a user who may open the drive (group
+// cdrom):
+//
+//	SPINDLE_TEST_DEVICE=/dev/sr0 SPINDLE_TEST_IMAGE=disc.iso \
+//	    go test ./mmc/mmctest/ -run TestDevice -v
+//
+// SPINDLE_TEST_DEVICE is the drive's node (/dev/srN, /dev/sgN, or any node
+// that takes SG_IO); SPINDLE_TEST_IMAGE is the image the disc was made from.
+// SPINDLE_TEST_QUIRKS lists the drive's known deviations by name, comma
+// separated (NoResidual,NoSerialVPD: the names of the Quirk constants,
+// which QuirkNames lists); a quirk that the drive shows but that is not
+// declared fails the run, and so does one declared but not shown. Without
+// both SPINDLE_TEST_DEVICE and SPINDLE_TEST_IMAGE, TestDevice is skipped and
+// says so.
+//
+// The disc's profile sets what is checked exactly: a pressed disc (CD-ROM,
+// DVD-ROM, BD-ROM) must hold exactly the image's blocks; a disc recorded
+// once may hold up to 31 blocks more (the two run-out blocks of a CD track
+// written at once, DVD and BD tracks padded to a whole ECC block); a disc
+// formatted for random writing (DVD+RW, DVD-RAM, BD-RE, DVD-RW in
+// restricted overwrite) may be larger than the image and need not be
+// closed; only a rewritable disc may report itself erasable.
 package mmctest
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"spindle/cd"
@@ -41,13 +75,94 @@ const (
 	// start address, but ADR/CONTROL and the first track number of the
 	// last session are zero (QEMU's scsi-cd and ide-cd).
 	SessionInfoNoTrack Quirk = "READ TOC format 1 without ADR, CONTROL and track"
+	// NoSubChannel: READ SUB-CHANNEL (42h) fails: QEMU's scsi-cd fails it
+	// in its transport (its CDB table takes 42h for UNMAP), ide-cd
+	// rejects it as an invalid opcode.
+	NoSubChannel Quirk = "READ SUB-CHANNEL rejected"
 )
+
+// QuirkNames maps the name of each Quirk constant, as SPINDLE_TEST_QUIRKS
+// spells it, to the quirk.
+var QuirkNames = map[string]Quirk{
+	"NoResidual":         NoResidual,
+	"NoTrackInfo":        NoTrackInfo,
+	"LegacyTOCFormat":    LegacyTOCFormat,
+	"NoSerialVPD":        NoSerialVPD,
+	"SessionInfoNoTrack": SessionInfoNoTrack,
+	"NoSubChannel":       NoSubChannel,
+}
+
+// ParseQuirks parses a comma-separated list of quirk names (QuirkNames;
+// spaces around them are ignored, an empty list is no quirk).
+func ParseQuirks(s string) ([]Quirk, error) {
+	var out []Quirk
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		q, ok := QuirkNames[n]
+		if !ok {
+			names := slices.Sorted(maps.Keys(QuirkNames))
+			return nil, fmt.Errorf("mmctest: unknown quirk %q (known: %s)", n, strings.Join(names, ", "))
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
 
 // Disc is what the medium in the drive is known to hold.
 type Disc struct {
 	// Image is the disc's data: a single Mode 1 data track of
 	// len(Image)/2048 blocks.
 	Image []byte
+	// MCN is the disc's media catalog number, "" when it has none (a
+	// data disc usually has none). It is checked on CDs only: other
+	// media have no Q sub-channel.
+	MCN string
+}
+
+// ecc is the largest padding a recordable disc's track may have after
+// the image: a DVD or BD track padded to its last ECC block (16 blocks on
+// DVD, 32 on BD), or the two run-out blocks of a CD track written at once.
+const ecc = 31
+
+// pressed reports whether p is a read-only (pressed) disc, and
+// overwritable whether it is formatted for random writing, with no track
+// ending where the image ends.
+func pressed(p mmc.Profile) bool {
+	return p == mmc.ProfileCDROM || p == mmc.ProfileDVDROM || p == mmc.ProfileBDROM || p == mmc.ProfileHDDVDROM
+}
+
+func overwritable(p mmc.Profile) bool {
+	switch p {
+	case mmc.ProfileDVDRAM, mmc.ProfileDVDRWOverw, mmc.ProfileDVDPlusRW, mmc.ProfileDVDPlusRWDL, mmc.ProfileBDRE,
+		mmc.ProfileBDRRandom, mmc.ProfileHDDVDRAM, mmc.ProfileMO, mmc.ProfileRemovable:
+		return true
+	}
+	return false
+}
+
+func erasable(p mmc.Profile) bool {
+	switch p {
+	case mmc.ProfileCDRW, mmc.ProfileDVDRWSeq, mmc.ProfileDVDRWOverw, mmc.ProfileDVDRWDL, mmc.ProfileDVDPlusRW,
+		mmc.ProfileDVDPlusRWDL, mmc.ProfileDVDRAM, mmc.ProfileBDRE, mmc.ProfileHDDVDRW, mmc.ProfileHDDVDRWDL,
+		mmc.ProfileHDDVDRAM:
+		return true
+	}
+	return false
+}
+
+// sizeOK reports whether n blocks (a capacity, a lead-out, a track
+// length) fit a disc of profile p made from an image of blocks blocks.
+func sizeOK(p mmc.Profile, blocks, n int) bool {
+	switch {
+	case pressed(p):
+		return n == blocks
+	case overwritable(p):
+		return n >= blocks
+	}
+	return n >= blocks && n <= blocks+ecc
 }
 
 func has(qs []Quirk, q Quirk) bool {
@@ -95,10 +210,18 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 			t.Fatal(err)
 		}
 	})
+	// The disc's profile says what to expect of it: CD or not, pressed,
+	// recorded once or overwritable. A drive without GET CONFIGURATION
+	// (the Profile check fails then) is taken to hold a CD-ROM.
+	profile := mmc.ProfileCDROM
+	if c, err := drive.Configuration(ctx); err == nil && c.CurrentProfile.Family() != "" {
+		profile = c.CurrentProfile
+	}
+	isCD := profile.Family() == mmc.FamilyCD
 	t.Run("Capacity", func(t *testing.T) {
 		c, err := drive.Capacity(ctx)
-		if err != nil || int(c.LastLBA)+1 != blocks || c.BlockSize != cd.DataSectorSize {
-			t.Errorf("READ CAPACITY: %+v, %v; the disc has %d blocks", c, err, blocks)
+		if err != nil || !sizeOK(profile, blocks, int(c.LastLBA)+1) || c.BlockSize != cd.DataSectorSize {
+			t.Errorf("READ CAPACITY: %+v, %v; the %v disc was made from %d blocks", c, err, profile, blocks)
 		}
 	})
 	t.Run("TOC", func(t *testing.T) {
@@ -107,12 +230,14 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 			t.Fatal(err)
 		}
 		lo, ok := toc.LeadOut()
-		if len(toc.Entries) != 2 || !toc.Entries[0].IsData() || toc.Entries[0].Start != 0 || !ok || int(lo.Start) != blocks {
+		if len(toc.Entries) != 2 || !toc.Entries[0].IsData() || toc.Entries[0].Start != 0 || !ok || !sizeOK(profile, blocks, int(lo.Start)) {
 			t.Errorf("READ TOC: %+v; want one data track at 0 and the lead-out at %d", toc, blocks)
 		}
 		// Formats 1, 2 and 4 asked for the MMC way: a drive with the
 		// SFF-8020 quirk answers format 0 to each; others answer the
-		// format, or reject format 4 (a pressed disc has no ATIP).
+		// format, or reject format 4 (a pressed disc has no ATIP), and
+		// on other media than CD format 2 too (MMC-6 §6.25 defines the
+		// full TOC for CD only).
 		legacy := has(quirks, LegacyTOCFormat)
 		for _, f := range []mmc.TOCFormat{mmc.TOCFormatSessionInfo, mmc.TOCFormatFullTOC, mmc.TOCFormatATIP} {
 			var number uint8
@@ -122,7 +247,8 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 			cdb := mmc.ReadTOC(f, f != mmc.TOCFormatSessionInfo, number, 2048)
 			buf := make([]byte, 2048)
 			_, err := do(ctx, tr, cdb[:], buf)
-			if err != nil && (f != mmc.TOCFormatATIP || !errors.Is(err, scsi.ErrIllegalRequest)) {
+			mayReject := f == mmc.TOCFormatATIP || f == mmc.TOCFormatFullTOC && !isCD
+			if err != nil && (!mayReject || !errors.Is(err, scsi.ErrIllegalRequest)) {
 				t.Errorf("READ TOC format %d: %v", f, err)
 				continue
 			}
@@ -147,25 +273,76 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 	})
 	t.Run("FullTOC", func(t *testing.T) {
 		// Through the Drive, which asks an SFF-8020 drive the legacy way.
+		// Other media than CD may have none; the layout then comes from
+		// format 0.
 		ft, err := drive.FullTOC(ctx)
-		if err != nil {
+		switch {
+		case err != nil && (isCD || !errors.Is(err, mmc.ErrUnsupported)):
 			t.Fatal(err)
-		}
-		ss, err := ft.Sessions()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ss) != 1 || ss[0].FirstTrack != 1 || ss[0].LastTrack != 1 || int(ss[0].LeadOut) != blocks ||
-			len(ss[0].Tracks) != 1 || ss[0].Tracks[0].Start != 0 || !ss[0].Tracks[0].IsData() {
-			t.Errorf("READ TOC format 2: %+v; want session 1: data track 1 at 0, lead-out at %d", ss, blocks)
+		case err == nil:
+			ss, err := ft.Sessions()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ss) != 1 || ss[0].FirstTrack != 1 || ss[0].LastTrack != 1 || !sizeOK(profile, blocks, int(ss[0].LeadOut)) ||
+				len(ss[0].Tracks) != 1 || ss[0].Tracks[0].Start != 0 || !ss[0].Tracks[0].IsData() {
+				t.Errorf("READ TOC format 2: %+v; want session 1: data track 1 at 0, lead-out at %d", ss, blocks)
+			}
 		}
 		l, err := drive.Layout(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		tr := l.Tracks()
-		if len(l.Sessions) != 1 || len(tr) != 1 || tr[0].Start != 0 || int(tr[0].Length) != blocks || !tr[0].Mode.IsData() {
+		if len(l.Sessions) != 1 || len(tr) != 1 || tr[0].Start != 0 || !sizeOK(profile, blocks, int(tr[0].Length)) || !tr[0].Mode.IsData() {
 			t.Errorf("layout %+v; want one data track of %d blocks", l, blocks)
+		}
+	})
+	t.Run("SubChannel", func(t *testing.T) {
+		// The MCN through READ SUB-CHANNEL, and in the layout. A drive
+		// that fails the command must say so by the quirk; on media
+		// other than CD, which have no Q sub-channel, it may reject it,
+		// but must not invent a catalog number.
+		q := has(quirks, NoSubChannel)
+		mcn, err := drive.MCN(ctx)
+		switch {
+		case q && err == nil:
+			t.Errorf("READ SUB-CHANNEL answered (MCN %q), but quirk %q is declared", mcn, NoSubChannel)
+		case q:
+		case !isCD:
+			if err == nil && mcn != "" {
+				t.Errorf("READ SUB-CHANNEL: MCN %q on a %v", mcn, profile)
+			}
+		case err != nil:
+			t.Errorf("READ SUB-CHANNEL: %v (quirk %q not declared)", err, NoSubChannel)
+		case mcn != d.MCN:
+			t.Errorf("READ SUB-CHANNEL: MCN %q, want %q", mcn, d.MCN)
+		}
+		l, err := drive.Layout(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := d.MCN; (q || !isCD) && l.MCN != "" || !q && isCD && l.MCN != want {
+			t.Errorf("layout MCN %q, want %q", l.MCN, want)
+		}
+		if tr := l.Tracks(); len(tr) == 1 && tr[0].ISRC != "" {
+			t.Errorf("ISRC %q on a data track", tr[0].ISRC)
+		}
+	})
+	t.Run("Capabilities", func(t *testing.T) {
+		c, err := drive.Capabilities(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// MMC-6 §5.3.1: the current profile is in the profile list.
+		if c.Configured && len(c.Profiles) > 0 && !slices.Contains(c.Profiles, c.Current) {
+			t.Errorf("current profile %v is not in the profile list %v", c.Current, c.Profiles)
+		}
+		if !slices.Contains(c.Read, profile.Family()) {
+			t.Errorf("the drive holds a %v, but reads only %q", profile, c.Read)
+		}
+		if len(c.Write) == 0 && (c.TAO || c.SAO || c.Raw || c.WriteCDText || len(c.WriteKBps) > 0) {
+			t.Errorf("a drive that writes nothing: %+v", c)
 		}
 	})
 	t.Run("ATIPAndCDText", func(t *testing.T) {
@@ -191,8 +368,8 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.CurrentProfile != 0x0008 && c.CurrentProfile != 0x0010 {
-			t.Errorf("current profile %v, want CD-ROM or DVD-ROM", c.CurrentProfile)
+		if c.CurrentProfile.Family() == "" {
+			t.Errorf("current profile %v, want a CD, DVD or BD", c.CurrentProfile)
 		}
 	})
 	t.Run("DiscInfo", func(t *testing.T) {
@@ -200,8 +377,10 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if di.Status.String() != "complete" || di.Erasable {
-			t.Errorf("READ DISC INFORMATION: %+v, want a complete, not erasable disc", di)
+		// A disc formatted for random writing has no closed state to
+		// check.
+		if !overwritable(profile) && di.Status.String() != "complete" || di.Erasable && !erasable(profile) {
+			t.Errorf("READ DISC INFORMATION: %+v, want a complete disc, erasable only if a %v is", di, profile)
 		}
 	})
 	t.Run("TrackInfo", func(t *testing.T) {
@@ -221,10 +400,14 @@ func Run(t *testing.T, tr scsi.Transport, d Disc, quirks ...Quirk) {
 				t.Errorf("READ(10) at %d: not the disc's bytes", lba)
 			}
 		}
-		err := drive.Read(ctx, cd.LBA(blocks+5), 1, make([]byte, cd.DataSectorSize))
+		end := blocks
+		if c, err := drive.Capacity(ctx); err == nil {
+			end = int(c.LastLBA) + 1
+		}
+		err := drive.Read(ctx, cd.LBA(end+5), 1, make([]byte, cd.DataSectorSize))
 		var se *scsi.SenseError
 		if !errors.As(err, &se) || se.Key != scsi.KeyIllegalRequest || se.ASC != 0x21 {
-			t.Errorf("READ(10) past the end: %v, want ILLEGAL REQUEST, LBA out of range (21h)", err)
+			t.Errorf("READ(10) past the end (%d): %v, want ILLEGAL REQUEST, LBA out of range (21h)", end+5, err)
 		}
 	})
 	t.Run("Residual", func(t *testing.T) {

@@ -5,6 +5,7 @@ package mmctest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"spindle/internal/testtool"
@@ -13,8 +14,8 @@ import (
 
 // qemuQuirks are the declared deviations of QEMU's drives per bus.
 var qemuQuirks = map[string][]Quirk{
-	"virtio": {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack},
-	"ahci":   {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack, LegacyTOCFormat},
+	"virtio": {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack, NoSubChannel},
+	"ahci":   {NoResidual, NoTrackInfo, NoSerialVPD, SessionInfoNoTrack, LegacyTOCFormat, NoSubChannel},
 }
 
 // TestQEMU runs the suite inside a Linux guest against QEMU's scsi-cd
@@ -36,6 +37,22 @@ func TestInGuest(t *testing.T) {
 	if err != nil || u.Generic == "" {
 		t.Fatalf("the SCSI generic node of /dev/sr0: %+v, %v", u, err)
 	}
+	// The way a real drive is tested, through the environment, with the
+	// quirks by name.
+	t.Run("SPINDLE_TEST_DEVICE", func(t *testing.T) {
+		var names []string
+		for _, q := range qemuQuirks[bus] {
+			for n, x := range QuirkNames {
+				if x == q {
+					names = append(names, n)
+				}
+			}
+		}
+		t.Setenv("SPINDLE_TEST_DEVICE", "/dev/sr0")
+		t.Setenv("SPINDLE_TEST_IMAGE", "disc.img")
+		t.Setenv("SPINDLE_TEST_QUIRKS", strings.Join(names, ","))
+		TestDevice(t)
+	})
 	for _, node := range []string{"/dev/sr0", u.Generic} {
 		t.Run(filepath.Base(node), func(t *testing.T) {
 			dev, err := sgio.Open(node, &sgio.Options{ReadOnly: true})
