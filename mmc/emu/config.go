@@ -114,18 +114,22 @@ var features = []feature{
 	{mmc.FeatureCDMastering, 1, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW), fixed(0x7F, 0x00, 0x10, 0x00)},
 	// DVD-R/-RW write: BUF, test write, DVD-RW.
 	{mmc.FeatureDVDRWrite, 1, isOneOf(mmc.ProfileDVDR, mmc.ProfileDVDRWSeq), fixed(0x46, 0, 0, 0)},
-	// BD read and write: class bit maps for BD-RE, BD-R, BD-ROM.
+	// BD read (0040h): after 4 reserved bytes, the version bit maps of
+	// classes 0–3 of BD-RE, then of BD-R, then of BD-ROM, two bytes each;
+	// class 0 versions 1–3 (bits 1–3) of each.
 	{mmc.FeatureBDRead, 1, isOneOf(bdProfiles...), func(*Drive, mmc.Profile) []byte {
-		b := make([]byte, 28)
-		for _, i := range []int{8, 16, 24} {
+		b := make([]byte, 4+3*8)
+		for _, i := range []int{4, 12, 20} {
 			b[i+1] = 0x0E
 		}
 		return b
 	}},
+	// BD write (0041h): SVNR, 3 reserved bytes, then the class 0–3 bit
+	// maps of BD-RE and of BD-R.
 	{mmc.FeatureBDWrite, 2, isOneOf(mmc.ProfileBDRSeq, mmc.ProfileBDRE), func(*Drive, mmc.Profile) []byte {
-		b := make([]byte, 20)
+		b := make([]byte, 4+2*8)
 		b[0] = 0x01 // SVNR
-		b[9], b[17] = 0x0E, 0x0E
+		b[5], b[13] = 0x0E, 0x0E
 		return b
 	}},
 	{mmc.FeaturePowerManagement, 0, func(mmc.Profile) bool { return true }, nil},

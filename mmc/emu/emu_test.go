@@ -639,3 +639,42 @@ func TestPressedLayout(t *testing.T) {
 		t.Errorf("session info %+v %v", si, err)
 	}
 }
+
+// TestBlankTypes: BLANK of the last track, of a reservation and unclosing
+// the last session, on a CD-RW.
+func TestBlankTypes(t *testing.T) {
+	m, _ := NewBlank(CDRW)
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	burnTAO(t, d, image(50), true)
+	blankCDB := func(typ byte) []byte { return []byte{0xA1, typ, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} }
+	// Unclose the session: it is open again, its track stays.
+	if _, err := do(t, d, blankCDB(5), scsi.None, nil); err != nil {
+		t.Fatalf("unclose: %v", err)
+	}
+	di, _ := mmc.NewDrive(d).DiscInfo(context.Background())
+	if di.Sessions != 1 || di.LastSession.String() == "complete" {
+		t.Errorf("after unclose: %+v", di)
+	}
+	// Blank the last track: track 1 is invisible again at 0.
+	if _, err := do(t, d, blankCDB(2), scsi.None, nil); err != nil {
+		t.Fatalf("blank track: %v", err)
+	}
+	if ti := trackInfo(t, d, 0xFF); ti.Track != 1 || ti.NextWritable != 0 || !ti.Blank {
+		t.Errorf("after blanking the track: %+v", ti)
+	}
+	// Reserve 100 blocks, then unreserve.
+	if _, err := do(t, d, []byte{0x53, 0, 0, 0, 0, 0, 0, 0, 100, 0}, scsi.None, nil); err != nil {
+		t.Fatalf("RESERVE TRACK: %v", err)
+	}
+	if ti := trackInfo(t, d, 1); !ti.RT || ti.Size != 100 {
+		t.Errorf("reserved: %+v", ti)
+	}
+	if _, err := do(t, d, blankCDB(3), scsi.None, nil); err != nil {
+		t.Fatalf("unreserve: %v", err)
+	}
+	if ti := trackInfo(t, d, 0xFF); ti.Track != 1 || ti.RT {
+		t.Errorf("after unreserve: %+v", ti)
+	}
+}

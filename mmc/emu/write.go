@@ -458,6 +458,32 @@ func blank(d *Drive, r *request) ([]byte, error) {
 			}
 		}
 		m.blankState()
+	case 2, 4: // blank the last track (or its tail): it becomes invisible again
+		if err := m.blankLastTrack(); err != nil {
+			return nil, err
+		}
+	case 3: // unreserve a reserved, unwritten track
+		if err := m.unreserve(); err != nil {
+			return nil, err
+		}
+	case 5: // unclose the last session
+		st := &m.st
+		last := &st.Sessions[len(st.Sessions)-1]
+		if !last.Closed && len(st.Sessions) > 1 {
+			// The open session is empty: unclose the one before it.
+			if inv := m.invisible(); inv != nil && inv.Written == 0 {
+				st.Tracks = st.Tracks[:len(st.Tracks)-1]
+			}
+			st.Sessions = st.Sessions[:len(st.Sessions)-1]
+			last = &st.Sessions[len(st.Sessions)-1]
+		}
+		if !last.Closed {
+			return nil, errInvalidField
+		}
+		last.Closed, st.Finalized = false, false
+		end := st.Tracks[len(st.Tracks)-1].End()
+		st.Tracks = append(st.Tracks, Track{Number: st.Tracks[len(st.Tracks)-1].Number + 1, Session: last.Number,
+			State: TrackInvisible, Start: end + taoGap, Pregap: cd.Frames(taoGap), DataMode: 0x0F, Block: blockUndefined})
 	case 6: // erase the last session
 		if len(m.st.Sessions) <= 1 {
 			m.blankState()
@@ -469,6 +495,44 @@ func blank(d *Drive, r *request) ([]byte, error) {
 	}
 	d.mediaEvent = 2
 	return nil, nil
+}
+
+// blankLastTrack makes the last written track of the open session
+// invisible again, at its start (BLANK type 2, "blank a track": MMC-6
+// allows it only for the last track of an incomplete session).
+func (m *Medium) blankLastTrack() error {
+	st := &m.st
+	inv := m.invisible()
+	if inv != nil && inv.Written > 0 {
+		inv.Written = 0
+		return nil
+	}
+	n := len(st.Tracks)
+	if inv != nil {
+		n--
+	}
+	if n == 0 || st.Sessions[len(st.Sessions)-1].Closed || st.Tracks[n-1].Session != st.Sessions[len(st.Sessions)-1].Number {
+		return errInvalidField
+	}
+	t := st.Tracks[n-1]
+	st.Tracks = append(st.Tracks[:n-1], Track{Number: t.Number, Session: t.Session, State: TrackInvisible,
+		Start: t.Start, Pregap: t.Pregap, DataMode: 0x0F, Block: blockUndefined})
+	return nil
+}
+
+// unreserve turns an unwritten reserved track back into the invisible
+// track (BLANK type 3), dropping the invisible track that followed it.
+func (m *Medium) unreserve() error {
+	st := &m.st
+	for i := range st.Tracks {
+		t := &st.Tracks[i]
+		if t.State == TrackReserved && t.Written == 0 && i == len(st.Tracks)-2 {
+			st.Tracks = st.Tracks[:i+1]
+			t.State, t.Size = TrackInvisible, 0
+			return nil
+		}
+	}
+	return errInvalidField
 }
 
 // eraseBlocks forgets every recorded block.
