@@ -458,7 +458,7 @@ func TestSAO(t *testing.T) {
 	ready(t, d)
 	ctx := context.Background()
 	l := &disc.Layout{MCN: "0123456789012", Sessions: []disc.Session{{Number: 1, LeadOut: 750 + 150 + 300, Tracks: []disc.Track{
-		{Number: 1, Mode: disc.Audio, Start: 0, Length: 450, ISRC: "USABC1234567"},
+		{Number: 1, Mode: disc.Audio, Start: 0, Length: 450, ISRC: "USABC1234567", Indexes: []disc.Index{{Number: 2, LBA: 300}}},
 		{Number: 2, Mode: disc.Audio, Start: 450, Length: 300, Flags: disc.Flags{PreEmphasis: true}},
 		{Number: 3, Mode: disc.Mode1, Start: 900, Pregap: 150, Length: 300},
 	}}}}
@@ -524,6 +524,18 @@ func TestSAO(t *testing.T) {
 	buf := make([]byte, 2*cd.RawSectorSize)
 	if _, err := do(t, d, c[:], scsi.FromDevice, buf); err != nil || !bytes.Equal(buf, audio[100*cd.RawSectorSize:102*cd.RawSectorSize]) {
 		t.Fatalf("READ CD of audio: %v", err)
+	}
+	// The Q sub-channel: index 2 from LBA 300, the MCN where the absolute
+	// frame is a multiple of 100, the ISRC 50 frames later.
+	for _, c := range []struct {
+		lba       cd.LBA
+		adr, idx  uint8
+		mcn, isrc string
+	}{{10, 1, 1, "", ""}, {310, 1, 2, "", ""}, {250, 2, 0, "0123456789012", ""}, {300, 3, 0, "", "USABC1234567"}} {
+		q, err := cd.DecodeQ(d.qFrame(c.lba))
+		if err != nil || q.ADR != c.adr || c.adr == 1 && q.Index != c.idx || q.MCN != c.mcn || q.ISRC != c.isrc {
+			t.Errorf("Q at %d: %+v %v", c.lba, q, err)
+		}
 	}
 	// MCN and ISRC through READ SUB-CHANNEL.
 	for _, f := range []mmc.SubChannelFormat{mmc.SubQMCN, mmc.SubQISRC} {

@@ -56,6 +56,9 @@ type Track struct {
 	// Start: what SAO's cue sheet gave it, or the 150 blocks a recorder
 	// writes before a track recorded at once.
 	Pregap cd.Frames `json:"pregap,omitempty"`
+	// Indexes are where index points 2, 3, ... begin (a cue sheet's
+	// INDEX 02 and up, ECMA-130 §22.3.3.1).
+	Indexes []cd.LBA `json:"indexes,omitempty"`
 }
 
 // End is the address after the track's last block.

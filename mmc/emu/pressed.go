@@ -72,6 +72,9 @@ func NewPressedLayout(l *disc.Layout, open disc.Opener) (*Medium, error) {
 			et := Track{Number: t.Number, Session: s.Number, State: TrackComplete, Start: t.Start,
 				Size: t.Length, Written: t.Length, Control: t.Control(), Block: blockRawSector,
 				Pregap: t.Pregap, ISRC: t.ISRC}
+			for _, x := range t.Indexes {
+				et.Indexes = append(et.Indexes, x.LBA)
+			}
 			switch {
 			case t.Mode == disc.Audio:
 				et.Block = BlockRaw

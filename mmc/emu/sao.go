@@ -240,6 +240,14 @@ func (d *Drive) finishSAO() error {
 		if e := s.spans[firstSpan[i]]; e.Index == 0 {
 			tracks[i].Pregap = cd.Frames(tracks[i].Start - e.LBA())
 		}
+		for _, e := range s.spans[firstSpan[i]:] {
+			if e.Track != s.spans[firstSpan[i]].Track {
+				break
+			}
+			if e.Index >= 2 {
+				tracks[i].Indexes = append(tracks[i].Indexes, e.LBA())
+			}
+		}
 	}
 	st.Tracks = append(st.Tracks, tracks...)
 	if mcn := s.sheet.MCN(); mcn != "" {

@@ -4,10 +4,11 @@ import (
 	"spindle/cd"
 )
 
-// qFrame builds the Q sub-channel frame of address a in mode 1 (position:
-// ECMA-130 §22.3.3.1): track and index numbers, the relative time in the
+// qFrame builds the Q sub-channel frame of address a: in mode 1 (position:
+// ECMA-130 §22.3.3.1) track and index numbers, the relative time in the
 // track (counting down to the track's start in its pre-gap, index 0) and
-// the absolute time.
+// the absolute time; in some frames mode 2 (catalogue number) or mode 3
+// (ISRC) instead.
 func (d *Drive) qFrame(a cd.LBA) [12]byte {
 	m := d.medium
 	q := cd.Q{ADR: 1}
@@ -27,15 +28,33 @@ func (d *Drive) qFrame(a cd.LBA) [12]byte {
 			t = x
 		}
 	}
+	abs := int64(a) + int64(cd.MSFOffset)
 	if t != nil {
 		q.Control, q.Track, q.Index = t.Control, uint8(t.Number), 1
 		rel := int64(a - t.Start)
 		if rel < 0 {
 			q.Index, rel = 0, -rel
 		}
+		for _, x := range t.Indexes {
+			if a >= x {
+				q.Index++
+			}
+		}
 		q.Relative, _ = cd.MSFFromFrames(cd.Frames(rel))
+		// Modes 2 and 3 in one frame of every 100 each (ECMA-130 §22.3.3:
+		// at least 1 in 100), on the schedule package disc synthesizes:
+		// the catalogue number where the absolute frame is a multiple of
+		// 100, an audio track's ISRC 50 frames later.
+		if a >= t.Start && abs >= 0 {
+			switch {
+			case abs%100 == 0 && len(m.st.MCN) == 13:
+				q = cd.Q{Control: t.Control, ADR: 2, MCN: m.st.MCN, AFrame: uint8(abs % 75)}
+			case abs%100 == 50 && len(t.ISRC) == 12 && t.Control&4 == 0:
+				q = cd.Q{Control: t.Control, ADR: 3, ISRC: t.ISRC, AFrame: uint8(abs % 75)}
+			}
+		}
 	}
-	q.Absolute, _ = cd.MSFFromFrames(cd.Frames(a) + cd.MSFOffset)
+	q.Absolute, _ = cd.MSFFromFrames(cd.Frames(abs))
 	f, err := q.Encode()
 	if err != nil {
 		return [12]byte{}
