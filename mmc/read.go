@@ -34,9 +34,14 @@ func ParseCapacity(b []byte) (Capacity, error) {
 
 // Read10 builds the 10-byte READ(10) CDB (28h; MMC-5 §6.15): count blocks from lba; fua forces
 // the read from the medium rather than the cache.
-func Read10(lba cd.LBA, count uint16, fua bool) [10]byte {
+func Read10(lba cd.LBA, count uint16, fua bool) [10]byte { return transfer10(OpRead10, lba, count, fua) }
+
+// transfer10 is the layout READ(10) and WRITE(10) share: the operation
+// code, FUA in byte 1 bit 3, the LBA in bytes 2–5 and the transfer length
+// in bytes 7–8.
+func transfer10(op byte, lba cd.LBA, count uint16, fua bool) [10]byte {
 	var c [10]byte
-	c[0] = OpRead10
+	c[0] = op
 	if fua {
 		c[1] = 0x08
 	}
@@ -48,8 +53,15 @@ func Read10(lba cd.LBA, count uint16, fua bool) [10]byte {
 // Read12 builds the 12-byte READ(12) CDB (A8h; MMC-5 §6.16); streaming asks a DVD or BD drive
 // to favour speed over error recovery (the Streaming bit).
 func Read12(lba cd.LBA, count uint32, fua, streaming bool) [12]byte {
+	return transfer12(OpRead12, lba, count, fua, streaming)
+}
+
+// transfer12 is the layout READ(12) and WRITE(12) share: FUA in byte 1
+// bit 3, the LBA in bytes 2–5, the transfer length in bytes 6–9 and the
+// Streaming bit in byte 10 bit 7.
+func transfer12(op byte, lba cd.LBA, count uint32, fua, streaming bool) [12]byte {
 	var c [12]byte
-	c[0] = OpRead12
+	c[0] = op
 	if fua {
 		c[1] = 0x08
 	}

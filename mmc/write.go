@@ -26,31 +26,14 @@ const (
 // On a CD written in Session at Once the first write goes to the negative
 // LBA of the first pre-gap (−150 on a blank disc).
 func Write10(lba cd.LBA, count uint16, fua bool) [10]byte {
-	var c [10]byte
-	c[0] = OpWrite10
-	if fua {
-		c[1] = 0x08
-	}
-	put32(c[2:], uint32(lba))
-	put16(c[7:], count)
-	return c
+	return transfer10(OpWrite10, lba, count, fua)
 }
 
 // Write12 builds the 12-byte WRITE(12) CDB (MMC-6 WRITE(12), AAh):
 // transfer length in bytes 6–9; streaming (byte 10 bit 7) asks a DVD-RAM
 // or BD-RE drive for real-time recording without defect management.
 func Write12(lba cd.LBA, count uint32, fua, streaming bool) [12]byte {
-	var c [12]byte
-	c[0] = OpWrite12
-	if fua {
-		c[1] = 0x08
-	}
-	put32(c[2:], uint32(lba))
-	put32(c[6:], count)
-	if streaming {
-		c[10] = 0x80
-	}
-	return c
+	return transfer12(OpWrite12, lba, count, fua, streaming)
 }
 
 // SynchronizeCache builds the 10-byte SYNCHRONIZE CACHE(10) CDB (MMC-6
