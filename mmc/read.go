@@ -34,7 +34,9 @@ func ParseCapacity(b []byte) (Capacity, error) {
 
 // Read10 builds the 10-byte READ(10) CDB (28h; MMC-5 §6.15): count blocks from lba; fua forces
 // the read from the medium rather than the cache.
-func Read10(lba cd.LBA, count uint16, fua bool) [10]byte { return transfer10(OpRead10, lba, count, fua) }
+func Read10(lba cd.LBA, count uint16, fua bool) [10]byte {
+	return transfer10(OpRead10, lba, count, fua)
+}
 
 // transfer10 is the layout READ(10) and WRITE(10) share: the operation
 // code, FUA in byte 1 bit 3, the LBA in bytes 2–5 and the transfer length
