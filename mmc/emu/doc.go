@@ -32,6 +32,14 @@
 //     blank disc (address 0), because QEMU's iSCSI client requires it.
 //   - Residuals are reported truthfully: Result.Transferred is the number
 //     of bytes the command produced.
+//   - A medium change (insertion, load) raises UNIT ATTENTION 28h/00h
+//     (medium may have changed) once, after the power-on 29h/00h, and a
+//     NewMedia event for GET EVENT STATUS NOTIFICATION; INQUIRY, REQUEST
+//     SENSE, GET CONFIGURATION and GESN are not held up by a pending unit
+//     attention. Closing a session, blanking and formatting raise the
+//     NewMedia event but no unit attention, as drives do: the event is
+//     what makes the Linux kernel read the new TOC and capacity, and
+//     burning programs do not expect a unit attention in mid-sequence.
 //
 // # CD-TEXT
 //
