@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -148,13 +149,17 @@ func rrRR(flags byte) []byte {
 // (st_ino), each an ECMA-119 §7.3.3 both-byte-order 32-bit field. The entry
 // is 44 bytes for RRIP 1.12 and 36 bytes (no serial) for RRIP110.
 func rrPX(v RRVersion, mode uint32, nlink, uid, gid uint32, serial uint32) []byte {
-	// Encoded in place: one allocation per entry matters when a tree has
-	// hundreds of thousands of records.
+	return rrPXAppend(nil, v, mode, nlink, uid, gid, serial)
+}
+
+// rrPXAppend appends the PX entry (see rrPX) to dst.
+func rrPXAppend(dst []byte, v RRVersion, mode uint32, nlink, uid, gid uint32, serial uint32) []byte {
 	n := rrPXLen112
 	if v == RRIP110 {
 		n = rrPXLen110
 	}
-	b := make([]byte, n)
+	dst = slices.Grow(dst, n)
+	b := dst[len(dst) : len(dst)+n]
 	b[0], b[1], b[2], b[3] = 'P', 'X', byte(n), suspEntryVersion
 	for i, f := range [...]uint32{mode, nlink, uid, gid, serial} {
 		if 4+8*i >= n {
@@ -163,7 +168,7 @@ func rrPX(v RRVersion, mode uint32, nlink, uid, gid uint32, serial uint32) []byt
 		binary.LittleEndian.PutUint32(b[4+8*i:], f)
 		binary.BigEndian.PutUint32(b[8+8*i:], f)
 	}
-	return b
+	return dst[:len(dst)+n]
 }
 
 // rrPosixAttrs is a decoded PX entry (RRIP 1.12 §4.1.1).
@@ -322,7 +327,11 @@ func rrTF(mtime, atime, ctime time.Time, longForm bool) []byte {
 // years 1..9999 (clamped to 0001-01-01 00:00:00.00 and
 // 9999-12-31 23:59:59.99). The long form keeps hundredths of a second; the
 // short form truncates to the second.
-func rrTFStamps(ts rrTimestamps, longForm bool) []byte {
+func rrTFStamps(ts rrTimestamps, longForm bool) []byte { return rrTFAppend(nil, ts, longForm) }
+
+// rrTFAppend appends the TF entry of ts (see rrTFStamps) to dst; with all
+// stamps zero it returns dst unchanged.
+func rrTFAppend(dst []byte, ts rrTimestamps, longForm bool) []byte {
 	var flags byte
 	stamps := ts.stamps()
 	size := suspHeaderLen + 1
@@ -338,12 +347,12 @@ func rrTFStamps(ts rrTimestamps, longForm bool) []byte {
 		}
 	}
 	if flags == 0 {
-		return nil
+		return dst
 	}
 	if longForm {
 		flags |= tfLongForm
 	}
-	b := make([]byte, 0, size)
+	b := slices.Grow(dst, size)
 	b = append(b, 'T', 'F', byte(size), suspEntryVersion, flags)
 	for _, p := range stamps {
 		if p.IsZero() {

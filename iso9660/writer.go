@@ -886,12 +886,30 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 // suspEntries returns the System Use entries of a primary record and how
 // many leading entries must stay in the record itself. Block numbers are
 // taken from the current layout (zero while sizes are being computed).
-func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
+// suspScratch is the reusable memory of suspEntries: the entry list and a
+// buffer the PX and TF entries are encoded into. suspLayout copies the
+// entries into the record's areas, so both are free again for the next
+// record: one scratch per directory instead of several allocations per
+// record.
+type suspScratch struct {
+	es  [][]byte
+	buf []byte
+}
+
+func (w *Writer) suspEntries(d *wdir, r *wrec, sc *suspScratch) ([][]byte, int, error) {
 	if !w.rr() {
 		return nil, 0, nil
 	}
 	v := w.opt.RRVersion
-	es := make([][]byte, 0, 8)
+	es := sc.es[:0]
+	buf := sc.buf[:0]
+	defer func() { sc.es, sc.buf = es[:0], buf[:0] }()
+	// entry appends the bytes buf gained since start as one entry.
+	entry := func(start int) {
+		if len(buf) > start {
+			es = append(es, buf[start:len(buf):len(buf)])
+		}
+	}
 	pinned := 0
 	n := r.node
 	if r.kind == recSelf && d.parent == d {
@@ -929,10 +947,14 @@ func (w *Writer) suspEntries(d *wdir, r *wrec) ([][]byte, int, error) {
 	if v == RRIP110 {
 		es = append(es, rrRR(flags))
 	}
-	es = append(es, rrPX(v, posixMode(n.Mode), w.nlink(n, r), n.UID, n.GID, n.serial))
+	start := len(buf)
+	buf = rrPXAppend(buf, v, posixMode(n.Mode), w.nlink(n, r), n.UID, n.GID, n.serial)
+	entry(start)
 	// UTC, like the directory records: the image must not depend on the
 	// time zone of the machine that made it.
-	es = append(es, rrTF(n.ModTime.UTC(), n.AccessTime.UTC(), n.ChangeTime.UTC(), false))
+	start = len(buf)
+	buf = rrTFAppend(buf, rrTimestamps{Modify: n.ModTime.UTC(), Access: n.AccessTime.UTC(), Attributes: n.ChangeTime.UTC()}, false)
+	entry(start)
 	if named {
 		es = rrNMAppend(es, n.Name)
 	}
@@ -1184,11 +1206,12 @@ func (w *Writer) layout() error {
 func (w *Writer) sizeDirectory(t *wtree, d *wdir) ([]*wrec, error) {
 	var pos, ceOff uint32
 	var ce []*wrec
+	var sc suspScratch
 	for _, r := range d.recs {
 		su := 0
 		r.ce = r.ce[:0]
 		if !t.joliet {
-			es, pinned, err := w.suspEntries(d, r)
+			es, pinned, err := w.suspEntries(d, r, &sc)
 			if err != nil {
 				return nil, err
 			}
@@ -1575,7 +1598,8 @@ func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
 			areas = r.areas
 			r.areas = nil // written once; let the collector have it
 			if areas == nil {
-				es, pinned, err := w.suspEntries(d, r)
+				var sc suspScratch
+				es, pinned, err := w.suspEntries(d, r, &sc)
 				if err != nil {
 					return nil, err
 				}
