@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -15,11 +14,10 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	// Mastering builds a large tree of small objects and then streams; a
-	// lower GC target than the default halves the peak heap for a few
-	// percent of CPU (measured with bench/compare.sh). GOGC still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
+	// The collector's pacing (gcgov.go); GOGC or GOMEMLIMIT in the
+	// environment still win.
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		governGC()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
