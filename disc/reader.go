@@ -521,19 +521,29 @@ func (r *Reader) rawRun(ru run, dst []byte, taoAsData bool) error {
 		}
 		return nil
 	}
+	return r.eachStored(ru, func(i int, off int64, stored []byte) error {
+		lba := ru.lba + cd.LBA(i)
+		if err := encodeStored((*[cd.RawSectorSize]byte)(dst[i*cd.RawSectorSize:]), lba, mode, d, stored); err != nil {
+			return &SectorError{LBA: lba, Track: t.Number, File: d.File, Offset: off, Err: err}
+		}
+		return nil
+	})
+}
+
+// eachStored reads the stored sectors of run ru in chunks through a pooled
+// buffer and calls fn with each sector's index in the run, its byte offset
+// in the file and its stored bytes (valid only during the call).
+func (r *Reader) eachStored(ru run, fn func(i int, off int64, stored []byte) error) error {
+	size := ru.sp.track.Data[ru.seg].SectorSize
 	for done := 0; done < ru.n; {
 		part := ru
 		part.lba += cd.LBA(done)
-		part.off += int64(done) * int64(d.SectorSize)
+		part.off += int64(done) * int64(size)
 		part.n = min(ru.n-done, chunkSectors)
-		sp := getScratch(part.n * d.SectorSize)
+		sp := getScratch(part.n * size)
 		err := r.readStored(part, *sp)
 		for k := 0; err == nil && k < part.n; k++ {
-			stored := (*sp)[k*d.SectorSize : (k+1)*d.SectorSize]
-			err = encodeStored((*[cd.RawSectorSize]byte)(dst[(done+k)*cd.RawSectorSize:]), part.lba+cd.LBA(k), mode, d, stored)
-			if err != nil {
-				err = &SectorError{LBA: part.lba + cd.LBA(k), Track: t.Number, File: d.File, Offset: part.off + int64(k)*int64(d.SectorSize), Err: err}
-			}
+			err = fn(done+k, part.off+int64(k)*int64(size), (*sp)[k*size:(k+1)*size])
 		}
 		scratchPool.Put(sp)
 		if err != nil {
@@ -660,40 +670,26 @@ func (r *Reader) userRun(ru run, dst []byte, us, from, to int) error {
 		}
 		return nil
 	}
-	for done := 0; done < ru.n; {
-		part := ru
-		part.lba += cd.LBA(done)
-		part.off += int64(done) * int64(d.SectorSize)
-		part.n = min(ru.n-done, chunkSectors)
-		sp := getScratch(part.n * d.SectorSize)
-		if err := r.readStored(part, *sp); err != nil {
-			scratchPool.Put(sp)
-			return err
+	return r.eachStored(ru, func(i int, _ int64, stored []byte) error {
+		out := dst[i*us : (i+1)*us]
+		var user []byte
+		switch {
+		case t.Mode == Audio:
+			user = tail(stored, 0, us)
+		case d.Storage == StoreRaw:
+			user = tail(stored, from, to-from)
+		case t.Mode == Mode0:
+		case d.Storage == StoreMode2 && (t.Mode == Mode2Form1 || t.Mode == Mode2Form2):
+			user = tail(stored, 8, us)
+		default:
+			user = tail(stored, 0, us)
 		}
-		for k := 0; k < part.n; k++ {
-			stored := (*sp)[k*d.SectorSize : (k+1)*d.SectorSize]
-			out := dst[(done+k)*us : (done+k+1)*us]
-			var user []byte
-			switch {
-			case t.Mode == Audio:
-				user = tail(stored, 0, us)
-			case d.Storage == StoreRaw:
-				user = tail(stored, from, to-from)
-			case t.Mode == Mode0:
-			case d.Storage == StoreMode2 && (t.Mode == Mode2Form1 || t.Mode == Mode2Form2):
-				user = tail(stored, 8, us)
-			default:
-				user = tail(stored, 0, us)
-			}
-			clear(out[copy(out, user):])
-			if t.Mode == Audio && d.SwapBytes {
-				cd.SwapAudio(out)
-			}
+		clear(out[copy(out, user):])
+		if t.Mode == Audio && d.SwapBytes {
+			cd.SwapAudio(out)
 		}
-		scratchPool.Put(sp)
-		done += part.n
-	}
-	return nil
+		return nil
+	})
 }
 
 // TrackData returns the user data of the track numbered n, from its

@@ -94,24 +94,10 @@ func (r *Reader) SubChannel(lba cd.LBA, buf []byte) error {
 // of a run.
 func (r *Reader) storedSubChannel(ru run, dst []byte) error {
 	d := &ru.sp.track.Data[ru.seg]
-	for done := 0; done < ru.n; {
-		part := ru
-		part.lba += cd.LBA(done)
-		part.off += int64(done) * int64(d.SectorSize)
-		part.n = min(ru.n-done, chunkSectors)
-		sp := getScratch(part.n * d.SectorSize)
-		if err := r.readStored(part, *sp); err != nil {
-			scratchPool.Put(sp)
-			return err
-		}
-		for k := 0; k < part.n; k++ {
-			sector := (*sp)[k*d.SectorSize : (k+1)*d.SectorSize]
-			copy(dst[(done+k)*cd.SubchannelSize:(done+k+1)*cd.SubchannelSize], sector[d.SectorSize-cd.SubchannelSize:])
-		}
-		scratchPool.Put(sp)
-		done += part.n
-	}
-	return nil
+	return r.eachStored(ru, func(i int, _ int64, sector []byte) error {
+		copy(dst[i*cd.SubchannelSize:(i+1)*cd.SubchannelSize], sector[d.SectorSize-cd.SubchannelSize:])
+		return nil
+	})
 }
 
 // leadOutPBits is the length of each half period of the lead-out's 2 Hz P
