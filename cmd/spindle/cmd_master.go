@@ -472,10 +472,15 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	if self != "" && self != "-" {
 		if abs, err := filepath.Abs(self); err == nil {
-			prev := exclude
+			prev, base := exclude, filepath.Base(abs)
 			exclude = func(p, name string) bool {
-				if pa, err := filepath.Abs(p); err == nil && pa == abs {
-					return true
+				// Only an entry with the output's name can be the output:
+				// making every path absolute would cost a twentieth of the
+				// time of a tree of small files.
+				if name == base {
+					if pa, err := filepath.Abs(p); err == nil && pa == abs {
+						return true
+					}
 				}
 				return prev != nil && prev(p, name)
 			}
