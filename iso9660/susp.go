@@ -312,11 +312,51 @@ func decodeES(entry []byte) (byte, error) {
 // Any other entry must be a well-formed SUSP entry of 4..255 bytes. With no
 // entries, areas is a single empty area.
 func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err error) {
+	first, more, err := suspLayoutIn(nil, entries, room, pinned)
+	if err != nil {
+		return nil, err
+	}
+	return append([][]byte{first}, more...), nil
+}
+
+// suspArena hands out the System Use areas of many records from shared
+// chunks: one allocation per few kilobytes of areas instead of one per
+// file. The areas stay alive while any record of their chunk needs them.
+// chunk is the size of the chunks (suspArenaChunk when zero), so that a
+// directory of a few files does not take kilobytes.
+type suspArena struct {
+	buf   []byte
+	chunk int
+}
+
+const suspArenaChunk = 8 << 10
+
+// take returns an empty slice with room for n bytes. A nil arena allocates.
+func (a *suspArena) take(n int) []byte {
+	if a == nil || n > suspArenaChunk/4 {
+		return make([]byte, 0, n)
+	}
+	if cap(a.buf)-len(a.buf) < n {
+		size := a.chunk
+		if size <= 0 || size > suspArenaChunk {
+			size = suspArenaChunk
+		}
+		a.buf = make([]byte, 0, max(size, n))
+	}
+	l := len(a.buf)
+	a.buf = a.buf[:l+n]
+	return a.buf[l : l : l+n]
+}
+
+// suspLayoutIn is suspLayout returning the first area (the one in the
+// directory record) apart from the continuation areas, with the common
+// single area taken from arena.
+func suspLayoutIn(arena *suspArena, entries [][]byte, room int, pinned int) (first []byte, more [][]byte, err error) {
 	if room < 0 {
-		return nil, fmt.Errorf("iso9660: SUSP layout: negative room %d", room)
+		return nil, nil, fmt.Errorf("iso9660: SUSP layout: negative room %d", room)
 	}
 	if pinned < 0 || pinned > len(entries) {
-		return nil, fmt.Errorf("iso9660: SUSP layout: pinned %d out of range 0..%d", pinned, len(entries))
+		return nil, nil, fmt.Errorf("iso9660: SUSP layout: pinned %d out of range 0..%d", pinned, len(entries))
 	}
 	// The common case: every entry present and all of them fitting the
 	// directory record. One allocation for the area.
@@ -329,11 +369,11 @@ func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err err
 		total += len(e)
 	}
 	if fast && total <= room {
-		area := make([]byte, 0, total)
+		area := arena.take(total)
 		for _, e := range entries {
 			area = append(area, e...)
 		}
-		return [][]byte{area}, nil
+		return area, nil, nil
 	}
 	// Drop empty entries, remembering how many kept entries are pinned.
 	kept := make([][]byte, 0, len(entries))
@@ -343,7 +383,7 @@ func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err err
 			continue
 		}
 		if len(e) < suspHeaderLen || len(e) > suspEntryMax || int(e[2]) != len(e) {
-			return nil, fmt.Errorf("iso9660: SUSP layout: entry %d is not a well-formed SUSP entry (%d bytes)", i, len(e))
+			return nil, nil, fmt.Errorf("iso9660: SUSP layout: entry %d is not a well-formed SUSP entry (%d bytes)", i, len(e))
 		}
 		kept = append(kept, e)
 		if i < pinned {
@@ -364,10 +404,13 @@ func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err err
 			for _, e := range kept[i:] {
 				area = append(area, e...)
 			}
-			return append(areas, area), nil
+			if first == nil {
+				return area, nil, nil
+			}
+			return first, append(more, area), nil
 		}
 		if capacity < suspCELen {
-			return nil, fmt.Errorf("iso9660: SUSP layout: %d bytes of entries do not fit in %d bytes of System Use and no room is left for a CE entry", rest[i], capacity)
+			return nil, nil, fmt.Errorf("iso9660: SUSP layout: %d bytes of entries do not fit in %d bytes of System Use and no room is left for a CE entry", rest[i], capacity)
 		}
 		limit := capacity - suspCELen
 		area := make([]byte, 0, capacity)
@@ -375,11 +418,15 @@ func suspLayout(entries [][]byte, room int, pinned int) (areas [][]byte, err err
 			area = append(area, kept[i]...)
 			i++
 		}
-		if len(areas) == 0 && i < keptPinned {
-			return nil, fmt.Errorf("iso9660: SUSP layout: %d pinned entries do not fit in %d bytes of System Use", keptPinned, room)
+		if first == nil && i < keptPinned {
+			return nil, nil, fmt.Errorf("iso9660: SUSP layout: %d pinned entries do not fit in %d bytes of System Use", keptPinned, room)
 		}
 		area = append(area, suspCE(0, 0, 0)...)
-		areas = append(areas, area)
+		if first == nil {
+			first = area
+		} else {
+			more = append(more, area)
+		}
 		capacity = suspAreaMax
 	}
 }

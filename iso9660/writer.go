@@ -553,7 +553,6 @@ type wtree struct {
 type wdir struct {
 	node   *Node // source directory; nil for RR_MOVED
 	ident  []byte
-	jid    []uint16 // Joliet identifier as code units, for sorting
 	parent *wdir
 	depth  int
 	num    int // path table number, 1 for the root
@@ -570,19 +569,31 @@ type wdir struct {
 	moved    bool // relocated into RR_MOVED
 }
 
+// A wrec is one directory record to write. There is one per file and
+// name space (two with Joliet), so its size is most of the image's memory:
+// rare things live behind cont.
 type wrec struct {
 	ident []byte
-	jid   []uint16 // the Joliet identifier as code units, for sorting
 	node  *Node
 	dir   *wdir // the directory a directory record (or CL placeholder) stands for
+	// su is the System Use area in the record, computed during layout and
+	// kept for writing (suKept) unless it depends on block addresses (CL,
+	// PL).
+	su    []byte
+	cont  *wcont
+	part  int32 // extent index of a multi-extent file
+	parts int32
+	size  int32 // record length in bytes
 	kind  recKind
-	part  int // extent index of a multi-extent file
-	parts int
 	flags byte
+	// suKept says su holds the area to write.
+	suKept bool
+}
+
+// wcont holds a record's continuation areas (SUSP 1.12 §5.1): where each
+// goes and, when kept, their bytes.
+type wcont struct {
 	ce    []ceLoc
-	size  int // record length in bytes
-	// areas holds the System Use areas computed during layout, kept for
-	// writing unless they depend on block addresses (CL, PL).
 	areas [][]byte
 }
 
@@ -752,7 +763,7 @@ func (w *Writer) primaryRecords(d *wdir) error {
 				}
 			}
 			for p := range parts {
-				r := newRec(wrec{ident: id, node: it.node, kind: recFile, part: p, parts: parts})
+				r := newRec(wrec{ident: id, node: it.node, kind: recFile, part: int32(p), parts: int32(parts)})
 				if p < parts-1 {
 					r.flags = 0x80 // ECMA-119 §9.1.6: not the final record of the file
 				}
@@ -765,9 +776,9 @@ func (w *Writer) primaryRecords(d *wdir) error {
 			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder}))
 		}
 	}
-	sortRecs(recs, false)
+	sortRecs(recs)
 	d.recs = append(d.recs, recs...)
-	sortSubs(d, false)
+	sortSubs(d)
 	return nil
 }
 
@@ -779,23 +790,17 @@ var dotIdent, dotdotIdent = []byte{0}, []byte{1}
 
 // sortRecs orders records by identifier (ECMA-119 §9.3); the parts of a
 // multi-extent file keep their order.
-func sortRecs(recs []*wrec, joliet bool) {
+func sortRecs(recs []*wrec) {
 	cmp := func(a, b *wrec) int {
-		var c int
-		if joliet {
-			c = CompareJoliet(a.jid, b.jid)
-		} else {
-			c = CompareISO(string(a.ident), string(b.ident))
-		}
-		if c != 0 {
+		if c := CompareISO(string(a.ident), string(b.ident)); c != 0 {
 			return c
 		}
-		return a.part - b.part
+		return int(a.part - b.part)
 	}
 	slices.SortStableFunc(recs, cmp)
 }
 
-func sortSubs(d *wdir, joliet bool) {
+func sortSubs(d *wdir) {
 	var subs []*wdir
 	for _, s := range d.subs {
 		if s.parent == d {
@@ -803,9 +808,6 @@ func sortSubs(d *wdir, joliet bool) {
 		}
 	}
 	cmp := func(a, b *wdir) int {
-		if joliet {
-			return CompareJoliet(a.jid, b.jid)
-		}
 		return CompareISO(string(a.ident), string(b.ident))
 	}
 	slices.SortStableFunc(subs, cmp)
@@ -848,33 +850,38 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 			idLen += 2 * len(n)
 		}
 		idBuf := make([]byte, idLen)
+		d.recs = make([]*wrec, 0, len(names)+2)
 		d.recs = append(d.recs, newRec(wrec{ident: dotIdent, node: d.node, dir: d, kind: recSelf, flags: 2}),
 			newRec(wrec{ident: dotdotIdent, node: d.parent.node, dir: d.parent, kind: recParent, flags: 2}))
-		recs := make([]*wrec, 0, len(names))
-		for i, c := range d.node.children {
+		// The records are made in identifier order (ECMA-119 §9.3, as
+		// Joliet uses it), so they need not keep the code units to sort.
+		order := make([]int32, len(names))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortStableFunc(order, func(a, b int32) int { return CompareJoliet(names[a], names[b]) })
+		for _, i := range order {
+			c := d.node.children[i]
 			id := idBuf[: 2*len(names[i]) : 2*len(names[i])]
 			idBuf = idBuf[len(id):]
 			for k, u := range names[i] {
 				binary.BigEndian.PutUint16(id[2*k:], u)
 			}
 			if c.IsDir() {
-				sub := &wdir{node: c, ident: id, jid: names[i], parent: d, rrParent: d, depth: d.depth + 1}
+				sub := &wdir{node: c, ident: id, parent: d, rrParent: d, depth: d.depth + 1}
 				d.subs = append(d.subs, sub)
-				recs = append(recs, newRec(wrec{ident: id, jid: names[i], node: c, dir: sub, kind: recDir, flags: 2}))
+				d.recs = append(d.recs, newRec(wrec{ident: id, node: c, dir: sub, kind: recDir, flags: 2}))
 				continue
 			}
 			parts := fileParts(c)
 			for p := range parts {
-				r := newRec(wrec{ident: id, jid: names[i], node: c, kind: recFile, part: p, parts: parts})
+				r := newRec(wrec{ident: id, node: c, kind: recFile, part: int32(p), parts: int32(parts)})
 				if p < parts-1 {
 					r.flags = 0x80
 				}
-				recs = append(recs, r)
+				d.recs = append(d.recs, r)
 			}
 		}
-		sortRecs(recs, true)
-		d.recs = append(d.recs, recs...)
-		sortSubs(d, true)
 		for _, s := range d.subs {
 			build(s)
 		}
@@ -1141,8 +1148,8 @@ func (w *Writer) layout() error {
 			d.lba = next
 			next += d.size / BlockSize
 			for _, r := range ces[i] {
-				for k := range r.ce {
-					r.ce[k].block += next
+				for k := range r.cont.ce {
+					r.cont.ce[k].block += next
 				}
 			}
 			next += d.ceBlocks
@@ -1207,37 +1214,42 @@ func (w *Writer) sizeDirectory(t *wtree, d *wdir) ([]*wrec, error) {
 	var pos, ceOff uint32
 	var ce []*wrec
 	var sc suspScratch
+	// About 100 bytes of System Use per record (PX, TF, NM and a few
+	// more) before the chunks reach their full size.
+	arena := suspArena{chunk: 100 * len(d.recs)}
 	for _, r := range d.recs {
 		su := 0
-		r.ce = r.ce[:0]
+		r.cont, r.su, r.suKept = nil, nil, false
 		if !t.joliet {
 			es, pinned, err := w.suspEntries(d, r, &sc)
 			if err != nil {
 				return nil, err
 			}
-			areas, err := suspLayout(es, 255-recordLen(len(r.ident), 0), pinned)
+			first, more, err := suspLayoutIn(&arena, es, 255-recordLen(len(r.ident), 0), pinned)
 			if err != nil {
 				return nil, &PathError{Path: r.node.Path(), Err: err}
 			}
-			if len(areas) > 0 {
-				su = len(areas[0])
-			}
-			for _, a := range areas[1:] {
-				l := uint32(len(a))
-				if ceOff%BlockSize+l > BlockSize {
-					ceOff = (ceOff/BlockSize + 1) * BlockSize
+			su = len(first)
+			if len(more) > 0 {
+				r.cont = &wcont{}
+				for _, a := range more {
+					l := uint32(len(a))
+					if ceOff%BlockSize+l > BlockSize {
+						ceOff = (ceOff/BlockSize + 1) * BlockSize
+					}
+					r.cont.ce = append(r.cont.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
+					ceOff += l
 				}
-				r.ce = append(r.ce, ceLoc{block: ceOff / BlockSize, off: ceOff % BlockSize, len: l})
-				ceOff += l
-			}
-			if len(r.ce) > 0 {
 				ce = append(ce, r)
 			}
 			if !w.blockDependent(d, r) {
-				r.areas = areas
+				r.su, r.suKept = first, true
+				if r.cont != nil {
+					r.cont.areas = more
+				}
 			}
 		}
-		r.size = recordLen(len(r.ident), su)
+		r.size = int32(recordLen(len(r.ident), su))
 		if r.size > 255 {
 			return nil, &PathError{Path: r.node.Path(), Err: errors.New("directory record over 255 bytes")}
 		}
@@ -1593,40 +1605,51 @@ func (w *Writer) directory(t *wtree, d *wdir) ([]byte, error) {
 	ceBase := d.lba + d.size/BlockSize
 	var pos int
 	for _, r := range d.recs {
-		var areas [][]byte
+		var su []byte
 		if !t.joliet && w.rr() {
-			areas = r.areas
-			r.areas = nil // written once; let the collector have it
-			if areas == nil {
+			var more [][]byte
+			var ce []ceLoc
+			if r.cont != nil {
+				ce = r.cont.ce
+			}
+			if r.suKept {
+				su = r.su
+				if r.cont != nil {
+					more = r.cont.areas
+					r.cont.areas = nil
+				}
+				// Written once; let the collector have it.
+				r.su, r.suKept = nil, false
+			} else {
 				var sc suspScratch
 				es, pinned, err := w.suspEntries(d, r, &sc)
 				if err != nil {
 					return nil, err
 				}
-				if areas, err = suspLayout(es, 255-recordLen(len(r.ident), 0), pinned); err != nil {
+				if su, more, err = suspLayoutIn(nil, es, 255-recordLen(len(r.ident), 0), pinned); err != nil {
 					return nil, err
 				}
 			}
-			if len(areas)-1 != len(r.ce) {
+			if len(more) != len(ce) {
 				return nil, fmt.Errorf("iso9660: internal error: continuation areas of %s changed", r.node.Path())
 			}
-			for i, loc := range r.ce {
-				patchCE(areas[i], loc.block, loc.off, loc.len)
+			for i, loc := range ce {
+				a := su
+				if i > 0 {
+					a = more[i-1]
+				}
+				patchCE(a, loc.block, loc.off, loc.len)
 			}
-			for i, loc := range r.ce {
-				a := areas[i+1]
+			for i, loc := range ce {
+				a := more[i]
 				if uint32(len(a)) != loc.len {
 					return nil, fmt.Errorf("iso9660: internal error: continuation area of %s changed size", r.node.Path())
 				}
 				copy(b[d.size+(loc.block-ceBase)*BlockSize+loc.off:], a)
 			}
 		}
-		var su []byte
-		if len(areas) > 0 {
-			su = areas[0]
-		}
 		size := recordLen(len(r.ident), len(su))
-		if size != r.size {
+		if size != int(r.size) {
 			return nil, fmt.Errorf("iso9660: internal error: record of %s changed size", r.node.Path())
 		}
 		if pos%BlockSize+size > BlockSize {
