@@ -22,30 +22,37 @@ done
 bin=$OUT/spindle
 (cd "$top" && CGO_ENABLED=0 go build -o "$bin" ./cmd/spindle)
 
-# best_of CMD...: prints "seconds maxrss_kb" of the fastest of RUNS runs.
-best_of() {
-  local best="" line
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -o "$OUT/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
-    line=$(tail -n1 "$OUT/time.txt")
-    rm -f "$OUT/img.iso"
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best=$line; fi
-  done
-  echo "$best"
+# run_tool TOOL SRC: one run of TOOL over SRC; prints "seconds maxrss_kb".
+run_tool() {
+  local tool=$1 src=$2
+  local -a cmd
+  case $tool in
+    tar)         cmd=(sh -c "tar -cf - -C '$src' . | cat >/dev/null") ;;
+    spindle)     cmd=("$bin" master -R -J -q -o "$OUT/img.iso" "$src") ;;
+    xorriso)     cmd=(xorriso -as mkisofs -R -J -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
+    genisoimage) cmd=(genisoimage -R -J -allow-limited-size -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
+  esac
+  /usr/bin/time -o "$OUT/time.txt" -f '%e %M' "${cmd[@]}" >/dev/null 2>&1 || true
+  rm -f "$OUT/img.iso"
+  tail -n1 "$OUT/time.txt"
 }
 
+tools="tar spindle xorriso genisoimage"
 printf '%-8s %-12s %9s %10s\n' corpus tool seconds maxrss_MB
 for c in $which; do
   src=$corpus/$c
   declare -A t=() m=()
-  for tool in tar spindle xorriso genisoimage; do
-    case $tool in
-      tar)         r=$(best_of sh -c "tar -cf - -C '$src' . | cat >/dev/null") ;;
-      spindle)     r=$(best_of "$bin" master -R -J -q -o "$OUT/img.iso" "$src") ;;
-      xorriso)     r=$(best_of xorriso -as mkisofs -R -J -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
-      genisoimage) r=$(best_of genisoimage -R -J -allow-limited-size -iso-level 3 -quiet -o "$OUT/img.iso" "$src") ;;
-    esac
-    t[$tool]=${r%% *}; m[$tool]=${r##* }
+  # The tools take turns, run after run, so that a slow spell of the
+  # machine falls on all of them; each keeps its fastest run (warm cache).
+  for _ in $(seq "$RUNS"); do
+    for tool in $tools; do
+      r=$(run_tool "$tool" "$src")
+      if [ -z "${t[$tool]:-}" ] || awk -v a="${r%% *}" -v b="${t[$tool]}" 'BEGIN{exit !(a<b)}'; then
+        t[$tool]=${r%% *}; m[$tool]=${r##* }
+      fi
+    done
+  done
+  for tool in $tools; do
     printf '%-8s %-12s %9s %10.1f\n' "$c" "$tool" "${t[$tool]}" "$(echo "${m[$tool]}/1024" | bc -l)"
   done
   fastest=$(printf '%s\n' "${t[xorriso]}" "${t[genisoimage]}" | sort -g | head -n1)
