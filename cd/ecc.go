@@ -40,45 +40,6 @@ const (
 	pLen      = 26   // length of a P codeword (24 data + 2 parity)
 )
 
-// GF(2^8) log and antilog tables.
-var (
-	gfExp [512]byte
-	gfLog [256]int
-	// gfMulA2[x] = α²·x; gfMulInv[x] = x/(1+α): the two constants of the
-	// parity equations (see eccParity).
-	gfMulA2, gfMulInv [256]byte
-	// qOff[d][n] is the byte offset of element n of the Q codeword of
-	// diagonal d in byte plane 0 (add 1 for plane 1).
-	qOff [qDiags][qLen]uint16
-)
-
-func init() {
-	x := 1
-	for i := range 255 {
-		gfExp[i] = byte(x)
-		gfLog[x] = i
-		x <<= 1
-		if x&0x100 != 0 {
-			x ^= 0x11D // x^8 + x^4 + x^3 + x^2 + 1
-		}
-	}
-	for i := 255; i < len(gfExp); i++ {
-		gfExp[i] = gfExp[i-255]
-	}
-	inv := 255 - gfLog[1^2] // log of 1/(1+α)
-	for v := 1; v < 256; v++ {
-		gfMulA2[v] = gfExp[gfLog[v]+2]
-		gfMulInv[v] = gfExp[gfLog[v]+inv]
-	}
-	for d := range qDiags {
-		for n := range qLen - 2 {
-			qOff[d][n] = uint16(eccStart + 2*((43*d+44*n)%qWords))
-		}
-		qOff[d][qLen-2] = uint16(qParity + 2*d)
-		qOff[d][qLen-1] = uint16(qParity + 2*qDiags + 2*d)
-	}
-}
-
 // mul2x8 multiplies each of the eight bytes of x by α.
 func mul2x8(x uint64) uint64 {
 	const hi = 0x8080808080808080
@@ -90,7 +51,8 @@ func mul2x8(x uint64) uint64 {
 // data symbols have the sum a and the Horner value h = Σ v_i·α^(k-1-i)
 // (k data symbols): with b = α²·h, p0 + p1 = a and α·p0 + p1 = b.
 func eccParity(a, h byte) (p0, p1 byte) {
-	p0 = gfMulInv[a^gfMulA2[h]]
+	t := tabs()
+	p0 = t.gfMulInv[a^t.gfMulA2[h]]
 	return p0, a ^ p0
 }
 
@@ -271,7 +233,8 @@ func rsLocate(s0, s1 byte, n int) (i int, ok bool) {
 	if s0 == 0 || s1 == 0 {
 		return 0, false
 	}
-	k := (gfLog[s1] - gfLog[s0] + 255) % 255 // = n-1-i for an error at i
+	t := tabs()
+	k := (t.gfLog[s1] - t.gfLog[s0] + 255) % 255 // = n-1-i for an error at i
 	if k >= n {
 		return 0, false
 	}
@@ -284,6 +247,7 @@ func rsLocate(s0, s1 byte, n int) (i int, ok bool) {
 // It reports whether every codeword ends with zero syndromes; the caller
 // judges the result with the EDC.
 func eccCorrect(s *[RawSectorSize]byte, maxRounds int) bool {
+	qOff := &tabs().qOff
 	for range maxRounds {
 		changed, clean := false, true
 		s0, s1 := pSyndromes(s)

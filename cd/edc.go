@@ -16,31 +16,6 @@ import "encoding/binary"
 // least-significant-bit-first CRC register uses it.
 const edcPoly = 0xD8018001
 
-// edcTables are the slicing-by-16 tables: edcTables[0] is the ordinary
-// byte-at-a-time table, edcTables[k][b] is the CRC of byte b followed by k
-// zero bytes.
-var edcTables = func() (t [16][256]uint32) {
-	for i := range 256 {
-		c := uint32(i)
-		for range 8 {
-			if c&1 != 0 {
-				c = c>>1 ^ edcPoly
-			} else {
-				c >>= 1
-			}
-		}
-		t[0][i] = c
-	}
-	for i := range 256 {
-		c := t[0][i]
-		for k := 1; k < 16; k++ {
-			c = t[0][c&0xFF] ^ c>>8
-			t[k][i] = c
-		}
-	}
-	return t
-}()
-
 // EDC returns the error detection code of b (ECMA-130 §14.3): for a Mode 1
 // sector, b is bytes 0..2063 (sync, header and user data); for Mode 2
 // Form 1, bytes 16..2071 (subheader and user data); for Mode 2 Form 2,
@@ -50,7 +25,7 @@ func EDC(b []byte) uint32 { return UpdateEDC(0, b) }
 // UpdateEDC continues an EDC computation over more bytes: EDC(append(a, b...))
 // equals UpdateEDC(EDC(a), b).
 func UpdateEDC(crc uint32, b []byte) uint32 {
-	t := &edcTables
+	t := &tabs().edc
 	for len(b) >= 16 {
 		x := binary.LittleEndian.Uint64(b) ^ uint64(crc)
 		y := binary.LittleEndian.Uint64(b[8:])

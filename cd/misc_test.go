@@ -18,12 +18,12 @@ func TestScramble(t *testing.T) {
 	// The register has period 2^15-1: the sequence does not repeat within a
 	// sector, and is balanced.
 	ones := 0
-	for _, v := range scrambleTable {
+	for _, v := range tabs().scramble {
 		for ; v != 0; v &= v - 1 {
 			ones++
 		}
 	}
-	if n := len(scrambleTable) * 8; math.Abs(float64(ones)/float64(n)-0.5) > 0.02 {
+	if n := len(tabs().scramble) * 8; math.Abs(float64(ones)/float64(n)-0.5) > 0.02 {
 		t.Fatalf("%d ones of %d bits", ones, n)
 	}
 	r := rand.New(rand.NewPCG(31, 32))

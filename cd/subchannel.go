@@ -94,31 +94,15 @@ type Q struct {
 	Data [9]byte
 }
 
-// qCRCTable is the table of the Q subchannel CRC: CCITT, generator
-// x^16 + x^12 + x^5 + 1, most significant bit first.
-var qCRCTable = func() (t [256]uint16) {
-	for i := range t {
-		c := uint16(i) << 8
-		for range 8 {
-			if c&0x8000 != 0 {
-				c = c<<1 ^ 0x1021
-			} else {
-				c <<= 1
-			}
-		}
-		t[i] = c
-	}
-	return t
-}()
-
 // QCRC returns the CRC field for the first ten bytes of a Q frame as it is
 // stored in bytes 10 and 11 (§22.3.4): the CCITT CRC-16 (generator
 // x^16 + x^12 + x^5 + 1, zero preset), inverted, most significant byte
 // first.
 func QCRC(frame [12]byte) uint16 {
 	var c uint16
+	q := &tabs().qCRC
 	for _, v := range frame[:10] {
-		c = c<<8 ^ qCRCTable[byte(c>>8)^v]
+		c = c<<8 ^ q[byte(c>>8)^v]
 	}
 	return ^c
 }

@@ -347,20 +347,16 @@ func catalogRecordOffset(i int) int {
 	return (2 + 2*i) * eltorito.RecordSize
 }
 
-// dChars are the d-characters (ECMA-119 §7.4.1).
-var (
-	dChars = charset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-)
-
-func charset(s string) (set [256]bool) {
-	for i := 0; i < len(s); i++ {
-		set[s[i]] = true
-	}
-	return set
+// dChars are the d-characters (ECMA-119 §7.4.1), written out so that the
+// set is static data rather than work at program start.
+var dChars = [256]bool{
+	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true, 'H': true, 'I': true,
+	'J': true, 'K': true, 'L': true, 'M': true, 'N': true, 'O': true, 'P': true, 'Q': true, 'R': true,
+	'S': true, 'T': true, 'U': true, 'V': true, 'W': true, 'X': true, 'Y': true, 'Z': true,
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
+	'_': true,
 }
 
-// validIdent reports whether the identifier field b, without its trailing
-// space padding, uses only characters of set.
 func validIdent(b []byte, set [256]bool) bool {
 	for _, x := range trimSpace(b) {
 		if !set[x] {

@@ -269,8 +269,17 @@ type tagChecker struct {
 	budget int64
 }
 
-// errBudget ends a check that would read far more than the image.
-var errBudget = fmt.Errorf("%w: the checksums would make the image be read more than three times", ErrImage)
+// errBudget ends a check that would read far more than the image. It is a
+// value of its own type rather than fmt.Errorf's, which would run fmt at
+// program start.
+var errBudget error = budgetError{}
+
+type budgetError struct{}
+
+func (budgetError) Error() string {
+	return ErrImage.Error() + ": the checksums would make the image be read more than three times"
+}
+func (budgetError) Unwrap() error { return ErrImage }
 
 // spend takes n bytes from the hashing budget.
 func (c *tagChecker) spend(n int64) error {

@@ -66,25 +66,78 @@ const (
 	ProfileNonConforming Profile = 0xFFFF
 )
 
-var profileNames = map[Profile]string{
-	ProfileNone: "none", ProfileRemovable: "removable disk", ProfileMO: "MO erasable",
-	ProfileCDROM: "CD-ROM", ProfileCDR: "CD-R", ProfileCDRW: "CD-RW",
-	ProfileDVDROM: "DVD-ROM", ProfileDVDR: "DVD-R sequential recording", ProfileDVDRAM: "DVD-RAM",
-	ProfileDVDRWOverw: "DVD-RW restricted overwrite", ProfileDVDRWSeq: "DVD-RW sequential recording",
-	ProfileDVDRDLSeq: "DVD-R DL sequential recording", ProfileDVDRDLJump: "DVD-R DL layer jump recording",
-	ProfileDVDRWDL: "DVD-RW DL", ProfileDVDDownload: "DVD-Download disc recording",
-	ProfileDVDPlusRW: "DVD+RW", ProfileDVDPlusR: "DVD+R", ProfileDVDPlusRWDL: "DVD+RW DL", ProfileDVDPlusRDL: "DVD+R DL",
-	ProfileBDROM: "BD-ROM", ProfileBDRSeq: "BD-R sequential recording", ProfileBDRRandom: "BD-R random recording",
-	ProfileBDRE:     "BD-RE",
-	ProfileHDDVDROM: "HD DVD-ROM", ProfileHDDVDR: "HD DVD-R", ProfileHDDVDRAM: "HD DVD-RAM", ProfileHDDVDRW: "HD DVD-RW",
-	ProfileHDDVDRDL: "HD DVD-R DL", ProfileHDDVDRWDL: "HD DVD-RW DL",
-	ProfileNonConforming: "non-conforming",
+// profileName names a profile: a switch rather than a map, so that nothing
+// runs at program start.
+func profileName(k Profile) (string, bool) {
+	switch k {
+	case ProfileNone:
+		return "none", true
+	case ProfileRemovable:
+		return "removable disk", true
+	case ProfileMO:
+		return "MO erasable", true
+	case ProfileCDROM:
+		return "CD-ROM", true
+	case ProfileCDR:
+		return "CD-R", true
+	case ProfileCDRW:
+		return "CD-RW", true
+	case ProfileDVDROM:
+		return "DVD-ROM", true
+	case ProfileDVDR:
+		return "DVD-R sequential recording", true
+	case ProfileDVDRAM:
+		return "DVD-RAM", true
+	case ProfileDVDRWOverw:
+		return "DVD-RW restricted overwrite", true
+	case ProfileDVDRWSeq:
+		return "DVD-RW sequential recording", true
+	case ProfileDVDRDLSeq:
+		return "DVD-R DL sequential recording", true
+	case ProfileDVDRDLJump:
+		return "DVD-R DL layer jump recording", true
+	case ProfileDVDRWDL:
+		return "DVD-RW DL", true
+	case ProfileDVDDownload:
+		return "DVD-Download disc recording", true
+	case ProfileDVDPlusRW:
+		return "DVD+RW", true
+	case ProfileDVDPlusR:
+		return "DVD+R", true
+	case ProfileDVDPlusRWDL:
+		return "DVD+RW DL", true
+	case ProfileDVDPlusRDL:
+		return "DVD+R DL", true
+	case ProfileBDROM:
+		return "BD-ROM", true
+	case ProfileBDRSeq:
+		return "BD-R sequential recording", true
+	case ProfileBDRRandom:
+		return "BD-R random recording", true
+	case ProfileBDRE:
+		return "BD-RE", true
+	case ProfileHDDVDROM:
+		return "HD DVD-ROM", true
+	case ProfileHDDVDR:
+		return "HD DVD-R", true
+	case ProfileHDDVDRAM:
+		return "HD DVD-RAM", true
+	case ProfileHDDVDRW:
+		return "HD DVD-RW", true
+	case ProfileHDDVDRDL:
+		return "HD DVD-R DL", true
+	case ProfileHDDVDRWDL:
+		return "HD DVD-RW DL", true
+	case ProfileNonConforming:
+		return "non-conforming", true
+	}
+	return "", false
 }
 
 // String returns the profile's name, or its number in hex for an unknown
 // one.
 func (p Profile) String() string {
-	if n, ok := profileNames[p]; ok {
+	if n, ok := profileName(p); ok {
 		return n
 	}
 	return fmt.Sprintf("profile %04Xh", uint16(p))

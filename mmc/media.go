@@ -823,14 +823,37 @@ const (
 	BookDVDPlusRDL DVDBookType = 0xE // DVD+R DL
 )
 
-var bookNames = map[DVDBookType]string{
-	BookDVDROM: "DVD-ROM", BookDVDRAM: "DVD-RAM", BookDVDR: "DVD-R", BookDVDRW: "DVD-RW",
-	BookHDDVDROM: "HD DVD-ROM", BookHDDVDRAM: "HD DVD-RAM", BookHDDVDR: "HD DVD-R",
-	BookDVDPlusRW: "DVD+RW", BookDVDPlusR: "DVD+R", BookDVDPlusRWD: "DVD+RW DL", BookDVDPlusRDL: "DVD+R DL",
+// bookName names a DVD book type (a switch: nothing runs at program start).
+func bookName(k DVDBookType) (string, bool) {
+	switch k {
+	case BookDVDROM:
+		return "DVD-ROM", true
+	case BookDVDRAM:
+		return "DVD-RAM", true
+	case BookDVDR:
+		return "DVD-R", true
+	case BookDVDRW:
+		return "DVD-RW", true
+	case BookHDDVDROM:
+		return "HD DVD-ROM", true
+	case BookHDDVDRAM:
+		return "HD DVD-RAM", true
+	case BookHDDVDR:
+		return "HD DVD-R", true
+	case BookDVDPlusRW:
+		return "DVD+RW", true
+	case BookDVDPlusR:
+		return "DVD+R", true
+	case BookDVDPlusRWD:
+		return "DVD+RW DL", true
+	case BookDVDPlusRDL:
+		return "DVD+R DL", true
+	}
+	return "", false
 }
 
 func (t DVDBookType) String() string {
-	if n, ok := bookNames[t]; ok {
+	if n, ok := bookName(t); ok {
 		return n
 	}
 	return fmt.Sprintf("book type %d", uint8(t))

@@ -249,17 +249,32 @@ var (
 	ErrNoMedium       = errors.New("scsi: medium not present") // ASC 3Ah, any key
 )
 
-var keyErrs = map[SenseKey]error{
-	KeyRecoveredError: ErrRecoveredError,
-	KeyNotReady:       ErrNotReady,
-	KeyMediumError:    ErrMediumError,
-	KeyHardwareError:  ErrHardwareError,
-	KeyIllegalRequest: ErrIllegalRequest,
-	KeyUnitAttention:  ErrUnitAttention,
-	KeyDataProtect:    ErrDataProtect,
-	KeyBlankCheck:     ErrBlankCheck,
-	KeyAbortedCommand: ErrAborted,
-	KeyMiscompare:     ErrMiscompare,
+// keyErr returns the category sentinel of a sense key, or nil (a switch,
+// not a table: a table of these values would be filled at program start).
+func keyErr(k SenseKey) error {
+	switch k {
+	case KeyRecoveredError:
+		return ErrRecoveredError
+	case KeyNotReady:
+		return ErrNotReady
+	case KeyMediumError:
+		return ErrMediumError
+	case KeyHardwareError:
+		return ErrHardwareError
+	case KeyIllegalRequest:
+		return ErrIllegalRequest
+	case KeyUnitAttention:
+		return ErrUnitAttention
+	case KeyDataProtect:
+		return ErrDataProtect
+	case KeyBlankCheck:
+		return ErrBlankCheck
+	case KeyAbortedCommand:
+		return ErrAborted
+	case KeyMiscompare:
+		return ErrMiscompare
+	}
+	return nil
 }
 
 // SenseError is a command that ended in CHECK CONDITION, with its decoded
@@ -276,5 +291,5 @@ func (e *SenseError) Is(target error) bool {
 	if target == ErrNoMedium {
 		return e.ASC == 0x3A
 	}
-	return target != nil && keyErrs[e.Key] == target
+	return target != nil && keyErr(e.Key) == target
 }

@@ -168,9 +168,14 @@ func TestASCText(t *testing.T) {
 			}
 		})
 	}
-	for k, v := range ascTable {
-		if v == "" || strings.TrimSpace(v) != v {
-			t.Errorf("%04X: bad text %q", k, v)
+	for i, e := range ascTable {
+		if e.text == "" || strings.TrimSpace(e.text) != e.text {
+			t.Errorf("%04X: bad text %q", e.code, e.text)
+		}
+		// ASCText searches the table: it must be in strictly ascending
+		// order (which also rules out a code listed twice).
+		if i > 0 && ascTable[i-1].code >= e.code {
+			t.Errorf("%04X listed after %04X", e.code, ascTable[i-1].code)
 		}
 	}
 }

@@ -114,7 +114,8 @@ const (
 	DesigProtocolPort   DesignatorType = 0x9
 )
 
-var desigNames = map[DesignatorType]string{
+// desigNames is indexed by designator type (an array: static data).
+var desigNames = [16]string{
 	DesigVendorSpecific: "vendor specific", DesigT10Vendor: "T10 vendor ID",
 	DesigEUI64: "EUI-64", DesigNAA: "NAA", DesigRelativePort: "relative target port",
 	DesigPortGroup: "target port group", DesigLUGroup: "logical unit group",
@@ -123,8 +124,8 @@ var desigNames = map[DesignatorType]string{
 }
 
 func (t DesignatorType) String() string {
-	if s, ok := desigNames[t]; ok {
-		return s
+	if int(t) < len(desigNames) && desigNames[t] != "" {
+		return desigNames[t]
 	}
 	return fmt.Sprintf("designator type %Xh", byte(t))
 }

@@ -377,3 +377,11 @@ func TestTAORawSubchannel(t *testing.T) {
 		t.Errorf("track %+v", tr)
 	}
 }
+
+// atipLeadIn is a constant for program start's sake; it must stay the
+// LBA of the MSF the ATIP announces.
+func TestATIPLeadInConstant(t *testing.T) {
+	if want := (cd.MSF{M: 97, S: 26, F: 66}).LBA() - 450000; atipLeadIn != want {
+		t.Fatalf("atipLeadIn = %d, want %d", atipLeadIn, want)
+	}
+}

@@ -6,8 +6,9 @@ import (
 
 // commands is the drive's command set, by operation code (SPC-4 and
 // MMC-6). Anything else is answered ILLEGAL REQUEST, invalid command
-// operation code (20h/00h).
-var commands = map[byte]handler{
+// operation code (20h/00h). An array rather than a map so that it is
+// static data, not work at program start.
+var commands = [256]handler{
 	0x00: {fn: testUnitReady, size: 6},
 	0x03: {fn: requestSense, size: 6, noMedium: true, noAttend: true},
 	0x04: {fn: formatUnit, size: 6, mutates: true},

@@ -2,6 +2,7 @@ package emu
 
 import (
 	"slices"
+	"sync"
 
 	"spindle/cd"
 	"spindle/mmc"
@@ -51,100 +52,115 @@ var (
 
 // features is the drive's feature list (MMC-6 clause 5, the feature
 // descriptors), in ascending code order as GET CONFIGURATION returns them.
-var features = []feature{
-	{mmc.FeatureProfileList, 0, func(mmc.Profile) bool { return true }, func(d *Drive, cur mmc.Profile) []byte {
-		var b []byte
-		for _, p := range profiles {
-			e := []byte{byte(p >> 8), byte(p), 0, 0}
-			if p == cur {
-				e[2] = 1
+// It is made on first use (sync.Once, which is static data, unlike
+// sync.OnceValue): its closures would otherwise be built at the start of
+// every program that links the emulator.
+var (
+	featuresOnce sync.Once
+	featureTab   []feature
+)
+
+func features() []feature {
+	featuresOnce.Do(func() { featureTab = buildFeatures() })
+	return featureTab
+}
+
+func buildFeatures() []feature {
+	return []feature{
+		{mmc.FeatureProfileList, 0, func(mmc.Profile) bool { return true }, func(d *Drive, cur mmc.Profile) []byte {
+			var b []byte
+			for _, p := range profiles {
+				e := []byte{byte(p >> 8), byte(p), 0, 0}
+				if p == cur {
+					e[2] = 1
+				}
+				b = append(b, e...)
 			}
-			b = append(b, e...)
-		}
-		return b
-	}},
-	// Core: physical interface standard 1 (SCSI family), DBE.
-	{mmc.FeatureCore, 2, func(mmc.Profile) bool { return true }, fixed(0, 0, 0, 1, 0x01, 0, 0, 0)},
-	// Morphing: asynchronous GESN not supported, OCEvent.
-	{mmc.FeatureMorphing, 1, func(mmc.Profile) bool { return true }, fixed(0x02, 0, 0, 0)},
-	// Removable medium: tray loading mechanism (001b), eject, lock.
-	{mmc.FeatureRemovableMedium, 2, func(mmc.Profile) bool { return true }, fixed(0x29, 0, 0, 0)},
-	// Random readable: logical block size 2048, blocking per medium.
-	{mmc.FeatureRandomReadable, 0, always, func(d *Drive, p mmc.Profile) []byte {
-		b := []byte{0, 0, 0x08, 0, 0, 1, 0, 0}
-		switch {
-		case slices.Contains(dvdProfiles, p):
-			b[5] = 16
-		case slices.Contains(bdProfiles, p):
-			b[5] = 32
-		}
-		return b
-	}},
-	{mmc.FeatureMultiRead, 0, isOneOf(cdProfiles...), nil},
-	// CD read: CD-TEXT and C2 error pointers, digital audio play.
-	{mmc.FeatureCDRead, 2, isOneOf(cdProfiles...), fixed(0x03, 0, 0, 0)},
-	{mmc.FeatureDVDRead, 1, isOneOf(dvdProfiles...), fixed(0x01, 0, 0x01, 0)},
-	// Random writable: last LBA, block size 2048, blocking, PP.
-	{mmc.FeatureRandomWritable, 0, isOneOf(mmc.ProfileDVDPlusRW, mmc.ProfileBDRE, mmc.ProfileDVDRWOverw), func(d *Drive, p mmc.Profile) []byte {
-		b := make([]byte, 12)
-		if d.medium != nil {
-			put32(b, uint32(d.medium.st.Capacity-1))
-		}
-		put32(b[4:], cd.DataSectorSize)
-		put16(b[8:], 16)
-		return b
-	}},
-	// Incremental streaming writable: data block types 0 (raw), 8 (Mode
-	// 1), 10–13 (XA); buffer under-run free; link sizes 7 (CD) and
-	// 16 (DVD).
-	{mmc.FeatureIncremental, 1, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW, mmc.ProfileDVDR, mmc.ProfileDVDRWSeq, mmc.ProfileDVDPlusR, mmc.ProfileBDRSeq),
-		fixed(0x3D, 0x01, 0x01, 2, 7, 16, 0, 0)},
-	{mmc.FeatureFormattable, 1, isOneOf(mmc.ProfileDVDPlusRW, mmc.ProfileBDRE, mmc.ProfileDVDRWSeq, mmc.ProfileDVDRWOverw), fixed(0, 0, 0, 0, 0, 0, 0, 0)},
-	// Defect management (0024h) is not modelled; restricted overwrite:
-	{mmc.FeatureRestrictedOverw, 0, isOneOf(mmc.ProfileDVDRWOverw), nil},
-	// DVD+RW (002Ah): write supported, quick start.
-	{0x002A, 1, isOneOf(mmc.ProfileDVDPlusRW), fixed(1, 0, 0, 0)},
-	// DVD+R (002Bh): write supported.
-	{0x002B, 0, isOneOf(mmc.ProfileDVDPlusR), fixed(1, 0, 0, 0)},
-	// CD track at once: R-W raw and pack, test write, CD-RW, R-W
-	// sub-code; data block types 0, 8, 10–13.
-	{mmc.FeatureCDTAO, 2, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW), fixed(0x5F, 0, 0x3D, 0x01)},
-	// CD mastering (session at once and raw): SAO, raw MS, raw, test
-	// write, CD-RW, R-W; maximum cue sheet length.
-	{mmc.FeatureCDMastering, 1, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW), fixed(0x7F, 0x00, 0x10, 0x00)},
-	// DVD-R/-RW write: BUF, test write, DVD-RW.
-	{mmc.FeatureDVDRWrite, 1, isOneOf(mmc.ProfileDVDR, mmc.ProfileDVDRWSeq), fixed(0x46, 0, 0, 0)},
-	// BD read (0040h): after 4 reserved bytes, the version bit maps of
-	// classes 0–3 of BD-RE, then of BD-R, then of BD-ROM, two bytes each;
-	// class 0 versions 1–3 (bits 1–3) of each.
-	{mmc.FeatureBDRead, 1, isOneOf(bdProfiles...), func(*Drive, mmc.Profile) []byte {
-		b := make([]byte, 4+3*8)
-		for _, i := range []int{4, 12, 20} {
-			b[i+1] = 0x0E
-		}
-		return b
-	}},
-	// BD write (0041h): SVNR, 3 reserved bytes, then the class 0–3 bit
-	// maps of BD-RE and of BD-R.
-	{mmc.FeatureBDWrite, 2, isOneOf(mmc.ProfileBDRSeq, mmc.ProfileBDRE), func(*Drive, mmc.Profile) []byte {
-		b := make([]byte, 4+2*8)
-		b[0] = 0x01 // SVNR
-		b[5], b[13] = 0x0E, 0x0E
-		return b
-	}},
-	{mmc.FeaturePowerManagement, 0, func(mmc.Profile) bool { return true }, nil},
-	// Timeout: group 3.
-	{mmc.FeatureTimeout, 1, func(mmc.Profile) bool { return true }, fixed(0, 0, 0, 0)},
-	// Real-time streaming: SET STREAMING, GET PERFORMANCE write speed,
-	// read buffer capacity block.
-	{mmc.FeatureRealTimeStream, 4, always, fixed(0x1F, 0, 0, 0)},
-	{mmc.FeatureDriveSerial, 0, func(mmc.Profile) bool { return true }, func(d *Drive, _ mmc.Profile) []byte {
-		s := []byte(d.cfg.Serial)
-		for len(s)%4 != 0 {
-			s = append(s, ' ')
-		}
-		return s
-	}},
+			return b
+		}},
+		// Core: physical interface standard 1 (SCSI family), DBE.
+		{mmc.FeatureCore, 2, func(mmc.Profile) bool { return true }, fixed(0, 0, 0, 1, 0x01, 0, 0, 0)},
+		// Morphing: asynchronous GESN not supported, OCEvent.
+		{mmc.FeatureMorphing, 1, func(mmc.Profile) bool { return true }, fixed(0x02, 0, 0, 0)},
+		// Removable medium: tray loading mechanism (001b), eject, lock.
+		{mmc.FeatureRemovableMedium, 2, func(mmc.Profile) bool { return true }, fixed(0x29, 0, 0, 0)},
+		// Random readable: logical block size 2048, blocking per medium.
+		{mmc.FeatureRandomReadable, 0, always, func(d *Drive, p mmc.Profile) []byte {
+			b := []byte{0, 0, 0x08, 0, 0, 1, 0, 0}
+			switch {
+			case slices.Contains(dvdProfiles, p):
+				b[5] = 16
+			case slices.Contains(bdProfiles, p):
+				b[5] = 32
+			}
+			return b
+		}},
+		{mmc.FeatureMultiRead, 0, isOneOf(cdProfiles...), nil},
+		// CD read: CD-TEXT and C2 error pointers, digital audio play.
+		{mmc.FeatureCDRead, 2, isOneOf(cdProfiles...), fixed(0x03, 0, 0, 0)},
+		{mmc.FeatureDVDRead, 1, isOneOf(dvdProfiles...), fixed(0x01, 0, 0x01, 0)},
+		// Random writable: last LBA, block size 2048, blocking, PP.
+		{mmc.FeatureRandomWritable, 0, isOneOf(mmc.ProfileDVDPlusRW, mmc.ProfileBDRE, mmc.ProfileDVDRWOverw), func(d *Drive, p mmc.Profile) []byte {
+			b := make([]byte, 12)
+			if d.medium != nil {
+				put32(b, uint32(d.medium.st.Capacity-1))
+			}
+			put32(b[4:], cd.DataSectorSize)
+			put16(b[8:], 16)
+			return b
+		}},
+		// Incremental streaming writable: data block types 0 (raw), 8 (Mode
+		// 1), 10–13 (XA); buffer under-run free; link sizes 7 (CD) and
+		// 16 (DVD).
+		{mmc.FeatureIncremental, 1, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW, mmc.ProfileDVDR, mmc.ProfileDVDRWSeq, mmc.ProfileDVDPlusR, mmc.ProfileBDRSeq),
+			fixed(0x3D, 0x01, 0x01, 2, 7, 16, 0, 0)},
+		{mmc.FeatureFormattable, 1, isOneOf(mmc.ProfileDVDPlusRW, mmc.ProfileBDRE, mmc.ProfileDVDRWSeq, mmc.ProfileDVDRWOverw), fixed(0, 0, 0, 0, 0, 0, 0, 0)},
+		// Defect management (0024h) is not modelled; restricted overwrite:
+		{mmc.FeatureRestrictedOverw, 0, isOneOf(mmc.ProfileDVDRWOverw), nil},
+		// DVD+RW (002Ah): write supported, quick start.
+		{0x002A, 1, isOneOf(mmc.ProfileDVDPlusRW), fixed(1, 0, 0, 0)},
+		// DVD+R (002Bh): write supported.
+		{0x002B, 0, isOneOf(mmc.ProfileDVDPlusR), fixed(1, 0, 0, 0)},
+		// CD track at once: R-W raw and pack, test write, CD-RW, R-W
+		// sub-code; data block types 0, 8, 10–13.
+		{mmc.FeatureCDTAO, 2, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW), fixed(0x5F, 0, 0x3D, 0x01)},
+		// CD mastering (session at once and raw): SAO, raw MS, raw, test
+		// write, CD-RW, R-W; maximum cue sheet length.
+		{mmc.FeatureCDMastering, 1, isOneOf(mmc.ProfileCDR, mmc.ProfileCDRW), fixed(0x7F, 0x00, 0x10, 0x00)},
+		// DVD-R/-RW write: BUF, test write, DVD-RW.
+		{mmc.FeatureDVDRWrite, 1, isOneOf(mmc.ProfileDVDR, mmc.ProfileDVDRWSeq), fixed(0x46, 0, 0, 0)},
+		// BD read (0040h): after 4 reserved bytes, the version bit maps of
+		// classes 0–3 of BD-RE, then of BD-R, then of BD-ROM, two bytes each;
+		// class 0 versions 1–3 (bits 1–3) of each.
+		{mmc.FeatureBDRead, 1, isOneOf(bdProfiles...), func(*Drive, mmc.Profile) []byte {
+			b := make([]byte, 4+3*8)
+			for _, i := range []int{4, 12, 20} {
+				b[i+1] = 0x0E
+			}
+			return b
+		}},
+		// BD write (0041h): SVNR, 3 reserved bytes, then the class 0–3 bit
+		// maps of BD-RE and of BD-R.
+		{mmc.FeatureBDWrite, 2, isOneOf(mmc.ProfileBDRSeq, mmc.ProfileBDRE), func(*Drive, mmc.Profile) []byte {
+			b := make([]byte, 4+2*8)
+			b[0] = 0x01 // SVNR
+			b[5], b[13] = 0x0E, 0x0E
+			return b
+		}},
+		{mmc.FeaturePowerManagement, 0, func(mmc.Profile) bool { return true }, nil},
+		// Timeout: group 3.
+		{mmc.FeatureTimeout, 1, func(mmc.Profile) bool { return true }, fixed(0, 0, 0, 0)},
+		// Real-time streaming: SET STREAMING, GET PERFORMANCE write speed,
+		// read buffer capacity block.
+		{mmc.FeatureRealTimeStream, 4, always, fixed(0x1F, 0, 0, 0)},
+		{mmc.FeatureDriveSerial, 0, func(mmc.Profile) bool { return true }, func(d *Drive, _ mmc.Profile) []byte {
+			s := []byte(d.cfg.Serial)
+			for len(s)%4 != 0 {
+				s = append(s, ' ')
+			}
+			return s
+		}},
+	}
 }
 
 func fixed(b ...byte) func(*Drive, mmc.Profile) []byte {
@@ -162,7 +178,7 @@ func getConfiguration(d *Drive, r *request) ([]byte, error) {
 	cur := d.currentProfile()
 	b := make([]byte, 8)
 	put16(b[6:], int(cur))
-	for _, f := range features {
+	for _, f := range features() {
 		isCur := f.current(cur)
 		switch {
 		case rt == 2 && f.code != sfn, f.code < sfn:

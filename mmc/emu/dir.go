@@ -138,7 +138,7 @@ func OpenDir(dir string) (*Medium, error) {
 
 // validate bounds what medium.json says before the emulator relies on it.
 func (s *state) validate() error {
-	ki, ok := kinds[s.Kind]
+	ki, ok := kindOf(s.Kind)
 	switch {
 	case !ok:
 		return fmt.Errorf("unknown medium kind %d", s.Kind)

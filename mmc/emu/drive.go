@@ -212,24 +212,25 @@ func check(key scsi.SenseKey, asc, ascq byte) *senseData {
 	return &senseData{key: key, asc: asc, ascq: ascq}
 }
 
-// Frequent conditions.
+// Frequent conditions, as composite literals (static data; calls of check
+// would run at program start).
 var (
-	errInvalidOpcode = check(scsi.KeyIllegalRequest, 0x20, 0x00)
-	errInvalidField  = check(scsi.KeyIllegalRequest, 0x24, 0x00)
-	errParamList     = check(scsi.KeyIllegalRequest, 0x26, 0x00)
-	errLBARange      = check(scsi.KeyIllegalRequest, 0x21, 0x00)
-	errNoMedium      = check(scsi.KeyNotReady, 0x3A, 0x00)
-	errNoMediumOpen  = check(scsi.KeyNotReady, 0x3A, 0x02)
-	errIncompatible  = check(scsi.KeyIllegalRequest, 0x30, 0x00) // incompatible medium installed
-	errInvalidMode   = check(scsi.KeyIllegalRequest, 0x64, 0x00) // illegal mode for this track
-	errInvalidAddr   = check(scsi.KeyIllegalRequest, 0x21, 0x02) // invalid address for write
-	errWriteProtect  = check(scsi.KeyDataProtect, 0x27, 0x00)
-	errReadError     = check(scsi.KeyMediumError, 0x11, 0x00)
-	errWriteError    = check(scsi.KeyMediumError, 0x0C, 0x00)
-	errBecomingReady = check(scsi.KeyNotReady, 0x04, 0x01)
-	errRemovalLocked = check(scsi.KeyIllegalRequest, 0x53, 0x02) // medium removal prevented
-	errEmptyClose    = check(scsi.KeyIllegalRequest, 0x72, 0x00) // session fixation error
-	errParamLength   = check(scsi.KeyIllegalRequest, 0x1A, 0x00)
+	errInvalidOpcode = &senseData{key: scsi.KeyIllegalRequest, asc: 0x20, ascq: 0x00}
+	errInvalidField  = &senseData{key: scsi.KeyIllegalRequest, asc: 0x24, ascq: 0x00}
+	errParamList     = &senseData{key: scsi.KeyIllegalRequest, asc: 0x26, ascq: 0x00}
+	errLBARange      = &senseData{key: scsi.KeyIllegalRequest, asc: 0x21, ascq: 0x00}
+	errNoMedium      = &senseData{key: scsi.KeyNotReady, asc: 0x3A, ascq: 0x00}
+	errNoMediumOpen  = &senseData{key: scsi.KeyNotReady, asc: 0x3A, ascq: 0x02}
+	errIncompatible  = &senseData{key: scsi.KeyIllegalRequest, asc: 0x30, ascq: 0x00} // incompatible medium installed
+	errInvalidMode   = &senseData{key: scsi.KeyIllegalRequest, asc: 0x64, ascq: 0x00} // illegal mode for this track
+	errInvalidAddr   = &senseData{key: scsi.KeyIllegalRequest, asc: 0x21, ascq: 0x02} // invalid address for write
+	errWriteProtect  = &senseData{key: scsi.KeyDataProtect, asc: 0x27, ascq: 0x00}
+	errReadError     = &senseData{key: scsi.KeyMediumError, asc: 0x11, ascq: 0x00}
+	errWriteError    = &senseData{key: scsi.KeyMediumError, asc: 0x0C, ascq: 0x00}
+	errBecomingReady = &senseData{key: scsi.KeyNotReady, asc: 0x04, ascq: 0x01}
+	errRemovalLocked = &senseData{key: scsi.KeyIllegalRequest, asc: 0x53, ascq: 0x02} // medium removal prevented
+	errEmptyClose    = &senseData{key: scsi.KeyIllegalRequest, asc: 0x72, ascq: 0x00} // session fixation error
+	errParamLength   = &senseData{key: scsi.KeyIllegalRequest, asc: 0x1A, ascq: 0x00}
 )
 
 // request is one command as a handler sees it.
@@ -286,7 +287,7 @@ func (d *Drive) Do(ctx context.Context, c *scsi.Command) (scsi.Result, error) {
 		if sd, ok = err.(*senseData); !ok {
 			// An internal failure (the backing store): report it as a
 			// hardware error so the host sees a failed command.
-			sd = check(scsi.KeyHardwareError, 0x44, 0x00)
+			sd = &senseData{key: scsi.KeyHardwareError, asc: 0x44, ascq: 0x00}
 		}
 	}
 	if sd != nil {
@@ -312,8 +313,8 @@ func (d *Drive) Do(ctx context.Context, c *scsi.Command) (scsi.Result, error) {
 
 // exec runs one command under the drive's lock.
 func (d *Drive) exec(r *request) ([]byte, error) {
-	h, ok := commands[r.cdb[0]]
-	if !ok {
+	h := commands[r.cdb[0]]
+	if h.fn == nil {
 		return nil, errInvalidOpcode
 	}
 	if len(r.cdb) < h.size {

@@ -58,7 +58,9 @@ const (
 	bdREFormatted    cd.Frames = 11826176
 )
 
-var kinds = map[Kind]kindInfo{
+// kinds is indexed by Kind; an array rather than a map so that it is
+// static data, not work at program start.
+var kinds = [...]kindInfo{
 	CDROM:     {"cd-rom", mmc.ProfileCDROM, 0, true, false, false, false},
 	CDR:       {"cd-r", mmc.ProfileCDR, cdCapacity80, true, true, false, false},
 	CDRW:      {"cd-rw", mmc.ProfileCDRW, cdCapacity80, true, true, true, false},
@@ -72,11 +74,22 @@ var kinds = map[Kind]kindInfo{
 	BDRE:      {"bd-re", mmc.ProfileBDRE, bdREFormatted, false, true, true, true},
 }
 
-func (k Kind) info() kindInfo { return kinds[k] }
+func (k Kind) info() kindInfo {
+	i, _ := kindOf(k)
+	return i
+}
+
+// kindOf returns what kinds says about k, and whether k is a medium.
+func kindOf(k Kind) (kindInfo, bool) {
+	if k <= 0 || int(k) >= len(kinds) {
+		return kindInfo{}, false
+	}
+	return kinds[k], true
+}
 
 // String is the medium's name as the CLI spells it: cd-r, dvd+rw, ...
 func (k Kind) String() string {
-	if i, ok := kinds[k]; ok {
+	if i, ok := kindOf(k); ok {
 		return i.name
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
@@ -107,8 +120,8 @@ func ParseKind(s string) (Kind, error) {
 	n = strings.ReplaceAll(n, "plus", "+")
 	n = strings.ReplaceAll(n, "minus", "-")
 	for k, i := range kinds {
-		if n == i.name || n == strings.ReplaceAll(i.name, "-", "") {
-			return k, nil
+		if k > 0 && n == i.name || n == strings.ReplaceAll(i.name, "-", "") {
+			return Kind(k), nil
 		}
 	}
 	var names []string

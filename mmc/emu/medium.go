@@ -208,7 +208,7 @@ func NewBlank(k Kind) (*Medium, error) {
 }
 
 func newBlank(k Kind, s store) (*Medium, error) {
-	ki, ok := kinds[k]
+	ki, ok := kindOf(k)
 	if !ok || !ki.writable {
 		return nil, fmt.Errorf("emu: %v is not a recordable medium", k)
 	}
@@ -239,7 +239,7 @@ func (m *Medium) blankState() {
 // or BD-ROM holding one closed session with one Mode 1 data track whose
 // 2048-byte blocks are read from r (size bytes, a whole number of blocks).
 func NewPressed(k Kind, r io.ReaderAt, size int64) (*Medium, error) {
-	ki, ok := kinds[k]
+	ki, ok := kindOf(k)
 	if !ok || ki.writable {
 		return nil, fmt.Errorf("emu: %v is not a pressed medium", k)
 	}

@@ -619,8 +619,11 @@ func (m *Medium) leadInStart(inv *Track) cd.LBA {
 }
 
 // atipLeadIn is the start of the lead-in the ATIP of our CD-R and CD-RW
-// announces (97:26:66, a value found on real 80-minute media), as an LBA.
-var atipLeadIn = cd.MSF{M: 97, S: 26, F: 66}.LBA() - 450000
+// announces (97:26:66, a value found on real 80-minute media), as an LBA:
+// (97·60+26)·75+66 frames, less the 150 of the MSF offset and the 450,000
+// of MMC's lead-in mapping (MMC-6 Table 463). A constant, not a call, so
+// that nothing runs at program start; a test checks it against the MSF.
+const atipLeadIn = cd.LBA(438516 - cd.MSFOffset - 450000)
 
 // atip answers format 4 for CD-R and CD-RW: the ATIP of the pre-groove
 // (ECMA-394 / Orange Book; MMC-6 READ TOC/PMA/ATIP response format 0100b).

@@ -195,17 +195,32 @@ func (c *conn) loginRespond(req0, p *pdu, flags byte, tsih uint16, status uint16
 // ends the connection.
 func (c *conn) loginFail(p *pdu, status uint16) error {
 	c.loginRespond(p, p, 0, 0, status, nil)
-	return &loginError{status: status, msg: loginStatusText[status]}
+	msg, _ := loginStatusText(status)
+	return &loginError{status: status, msg: msg}
 }
 
-var loginStatusText = map[uint16]string{
-	loginInitiatorError:   "initiator error",
-	loginAuthFailure:      "authentication failure (only AuthMethod=None is offered)",
-	loginNotFound:         "target not found",
-	loginUnsupportedVer:   "unsupported version",
-	loginMissingParameter: "missing parameter",
-	loginSessionType:      "session type not supported",
-	loginNoSession:        "session does not exist",
-	loginInvalidDuring:    "invalid request during login",
-	loginOutOfResources:   "out of resources",
+// loginStatusText describes a login status (RFC 7143 §11.13.5); a switch,
+// so that nothing runs at program start.
+func loginStatusText(k uint16) (string, bool) {
+	switch k {
+	case loginInitiatorError:
+		return "initiator error", true
+	case loginAuthFailure:
+		return "authentication failure (only AuthMethod=None is offered)", true
+	case loginNotFound:
+		return "target not found", true
+	case loginUnsupportedVer:
+		return "unsupported version", true
+	case loginMissingParameter:
+		return "missing parameter", true
+	case loginSessionType:
+		return "session type not supported", true
+	case loginNoSession:
+		return "session does not exist", true
+	case loginInvalidDuring:
+		return "invalid request during login", true
+	case loginOutOfResources:
+		return "out of resources", true
+	}
+	return "", false
 }
