@@ -268,10 +268,18 @@ func FromDisc(l *disc.Layout) (*TOC, error) {
 				return nil, err
 			}
 			switch {
-			case g.File == "" && d.Mode == disc.Audio:
+			case g.File == "" && d.Mode == disc.Audio && sub == 0:
 				tr.Items = append(tr.Items, Item{Kind: Silence, Length: ptr(MSFLength(m))})
 			case g.File == "":
 				tr.Items = append(tr.Items, Item{Kind: Zero, Length: ptr(MSFLength(m))})
+			case d.Mode == disc.Audio && sub != 0:
+				// cdrdao refuses FILE and SILENCE in a track with a
+				// sub-channel mode; DATAFILE reads its samples
+				// big-endian and cannot swap them.
+				if !g.SwapBytes || g.Wave {
+					return nil, fmt.Errorf("toc: track %d: audio with sub-channel data in little-endian byte order cannot be described (DATAFILE has no SWAP)", d.Number)
+				}
+				tr.Items = append(tr.Items, Item{Kind: DataFile, File: g.File, Offset: g.Offset, Length: ptr(MSFLength(m))})
 			case d.Mode == disc.Audio:
 				tr.Items = append(tr.Items, Item{Kind: AudioFile, File: g.File, Swap: !g.SwapBytes && !g.Wave,
 					Offset: g.Offset, Length: ptr(MSFLength(m))})

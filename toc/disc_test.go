@@ -1,10 +1,14 @@
 package toc
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"spindle/cd"
 	"spindle/disc"
+	"spindle/internal/testtool"
 )
 
 // A mixed-mode disc as cdrdao read-cd --read-raw describes it: a raw data
@@ -107,5 +111,79 @@ func TestFromDisc(t *testing.T) {
 			x.ISRC != y.ISRC || len(x.Indexes) != len(y.Indexes) || x.Text.Title != y.Text.Title {
 			t.Errorf("track %d: %+v\nbecame %+v\n%s", x.Number, x, y, back)
 		}
+	}
+}
+
+// cdrdao allows FILE, AUDIOFILE and SILENCE only in audio tracks without a
+// sub-channel mode: a CD+G track (audio with 96 bytes of raw R–W data per
+// sector) is DATAFILE and ZERO, its samples big-endian as cdrdao keeps
+// them. Samples in the CD's little-endian order cannot be described, as
+// DATAFILE has no SWAP.
+func TestFromDiscSubChannelAudio(t *testing.T) {
+	seg := func(file string, off int64, n int, swap bool) disc.Segment {
+		return disc.Segment{File: file, Offset: off, Sectors: cd.Frames(n), Storage: disc.StoreRaw,
+			SectorSize: 2448, SubChannel: 96, SwapBytes: swap && file != ""}
+	}
+	l := &disc.Layout{Sessions: []disc.Session{{Number: 1, LeadOut: 450, Tracks: []disc.Track{
+		{Number: 1, Mode: disc.Audio, Length: 300, Data: []disc.Segment{seg("k.bin", 0, 300, true)}},
+		{Number: 2, Mode: disc.Audio, Start: 450, Pregap: 150, Length: 0, Postgap: 0,
+			Data: []disc.Segment{seg("", 0, 150, true), seg("k.bin", 300*2448, 0, true)}},
+	}}}}
+	l.Sessions[0].Tracks[1].Length = 100
+	l.Sessions[0].Tracks[1].Data[1].Sectors = 100
+	l.Sessions[0].LeadOut = 550
+	tc, err := FromDisc(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := tc.String()
+	back, err := Parse(strings.NewReader(text), "cdg.toc")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if errs := back.Validate(); len(errs) > 0 {
+		t.Fatalf("%v\n%s", errs, text)
+	}
+	for _, tr := range back.Tracks {
+		if tr.SubChannel == SubChannelNone {
+			t.Errorf("track without sub-channel mode:\n%s", text)
+		}
+		for _, it := range tr.Items {
+			if it.Kind == AudioFile || it.Kind == Silence {
+				t.Errorf("%s in a track with sub-channel data:\n%s", it.Kind, text)
+			}
+		}
+	}
+	l2, err := back.Disc(func(string) (int64, error) { return 400 * 2448, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range l2.Tracks() {
+		o := l.Tracks()[i]
+		if d.Start != o.Start || d.Length != o.Length || d.Pregap != o.Pregap {
+			t.Errorf("track %d: %+v, want %+v\n%s", d.Number, d, o, text)
+		}
+		for _, g := range d.Data {
+			if g.File != "" && (!g.SwapBytes || g.SubChannel != 96 || g.SectorSize != 2448) {
+				t.Errorf("track %d segment %+v\n%s", d.Number, g, text)
+			}
+		}
+	}
+	// Little-endian samples with sub-channel data: not expressible.
+	l.Sessions[0].Tracks[0].Data[0].SwapBytes = false
+	if tc, err := FromDisc(l); err == nil {
+		t.Errorf("little-endian CD+G audio: no error\n%s", tc)
+	}
+	// cdrdao itself reads it.
+	testtool.Need(t, "cdrdao")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "cdg.toc"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "k.bin"), make([]byte, 400*2448), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCdrdao(t, dir, "cdrdao", "show-toc", "cdg.toc"); err != nil {
+		t.Fatalf("cdrdao show-toc: %v\n%s\n%s", err, out, text)
 	}
 }
