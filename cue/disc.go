@@ -280,10 +280,15 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 		}
 		var stored, storedPregap cd.Frames
 		var idx1 cd.Frames = -1 // sectors of stored data before INDEX 01
+		// Where each of the track's runs begins: the run's first sector in
+		// its file's time base, and the track's stored sectors before it.
+		type runStart struct{ start, before cd.Frames }
+		runs := map[int]runStart{}
 		for _, e := range ext {
 			if e.Track != ti {
 				continue
 			}
+			runs[e.File] = runStart{e.Start, stored}
 			f := s.Files[e.File]
 			seg := disc.Segment{File: f.Name, Offset: e.Offset, Sectors: e.Length, Storage: storage,
 				SectorSize: e.SectorSize, SubChannel: sub, Wave: f.Type == Wave,
@@ -319,12 +324,14 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 			if x.Number < 2 {
 				continue
 			}
-			// Index times count in the file of INDEX 01 from its start.
-			for _, y := range t.Indexes {
-				if y.Number == 1 {
-					d.Indexes = append(d.Indexes, disc.Index{Number: x.Number, LBA: d.Start + cd.LBA(x.Pos.Frames()-y.Pos.Frames())})
-				}
+			// An index time counts from the start of its own file, which
+			// may come after the file of INDEX 01.
+			r, ok := runs[x.File]
+			if !ok {
+				continue
 			}
+			at := r.before + cd.Frames(x.Pos.Frames()) - r.start // stored sectors before the index
+			d.Indexes = append(d.Indexes, disc.Index{Number: x.Number, LBA: d.Start + cd.LBA(at-idx1)})
 		}
 		lba = d.End()
 		sess.Tracks = append(sess.Tracks, d)

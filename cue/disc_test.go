@@ -123,3 +123,46 @@ func TestDiscSessions(t *testing.T) {
 		})
 	}
 }
+
+// An index after INDEX 01 may be in a later FILE than INDEX 01 (a track
+// that runs over two files, as sheets of one file per track, or joined by
+// hand, have it). Its time counts from the start of its own file.
+func TestDiscIndexInLaterFile(t *testing.T) {
+	const sheet = `FILE "a.bin" BINARY
+  TRACK 01 AUDIO
+    INDEX 01 00:00:00
+  TRACK 02 AUDIO
+    INDEX 01 00:10:00
+FILE "b.bin" BINARY
+    INDEX 02 00:00:00
+    INDEX 03 00:01:00
+  TRACK 03 AUDIO
+    INDEX 01 00:05:00
+`
+	s, err := Parse(strings.NewReader(sheet), "span.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := s.Validate(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	l, err := s.Disc(func(string) (int64, error) { return 16 * 75 * cd.RawSectorSize, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tr := l.Tracks()
+	// Track 2: 450 sectors left in a.bin, then 375 of b.bin.
+	if tr[1].Start != 750 || tr[1].Length != 450+375 {
+		t.Errorf("track 2: start %d length %d, want 750 825", tr[1].Start, tr[1].Length)
+	}
+	want := []disc.Index{{Number: 2, LBA: 750 + 450}, {Number: 3, LBA: 750 + 450 + 75}}
+	if len(tr[1].Indexes) != 2 || tr[1].Indexes[0] != want[0] || tr[1].Indexes[1] != want[1] {
+		t.Errorf("track 2 indexes %+v, want %+v", tr[1].Indexes, want)
+	}
+	if tr[2].Start != 750+825 {
+		t.Errorf("track 3 starts at %d, want %d", tr[2].Start, 750+825)
+	}
+}
