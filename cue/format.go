@@ -50,6 +50,17 @@ func (f *formatter) quote(what, s string) string {
 	return `"` + s + `"`
 }
 
+// text returns a CD-TEXT string or CDTEXTFILE name as an argument: as
+// quote does, except that a string holding both a double quote and
+// blanks is written between quotes as it is, the way Exact Audio Copy
+// writes it (TITLE "12" Mix"). Parse reads that back when lenient.
+func (f *formatter) text(what, s string) string {
+	if !writable(s) && !strings.ContainsAny(s, "\r\n") {
+		return `"` + s + `"`
+	}
+	return f.quote(what, s)
+}
+
 // word returns s bare when it is a single word, else quoted.
 func (f *formatter) word(what, s string) string {
 	if s != "" && s[0] != '"' && !strings.ContainsAny(s, " \t\r\n") {
@@ -82,7 +93,7 @@ func (f *formatter) rems(indent int, rs []Rem) {
 func (f *formatter) cdText(indent int, t *CDText) {
 	for _, fl := range cdTextFields {
 		if v := *fl.get(t); v != "" {
-			f.line(indent, fl.key, f.quote(fl.key, v))
+			f.line(indent, fl.key, f.text(fl.key, v))
 		}
 	}
 }
@@ -128,7 +139,7 @@ func (s *Sheet) Format(w io.Writer) error {
 		f.line(0, "CATALOG", f.word("CATALOG", s.Catalog))
 	}
 	if s.CDTextFile != "" {
-		f.line(0, "CDTEXTFILE", f.quote("CDTEXTFILE", s.CDTextFile))
+		f.line(0, "CDTEXTFILE", f.text("CDTEXTFILE", s.CDTextFile))
 	}
 	f.cdText(0, &s.Text)
 	f.rems(0, s.Rems)

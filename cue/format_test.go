@@ -87,12 +87,25 @@ func TestFormatBuilt(t *testing.T) {
 		CRLF: true,
 	}
 	var b bytes.Buffer
-	if err := s.Format(&b); err == nil {
-		t.Fatalf("Format wrote a title with quotes and blanks:\n%s", b.String())
+	// Quotes and blanks: written between quotes as they are, as Exact
+	// Audio Copy writes them; lenient parsing reads them back.
+	for _, title := range []string{`He said "hi"`, `"Quoted"`, `12" Mix`, `"`} {
+		s.Text.Title = title
+		b.Reset()
+		if err := s.Format(&b); err != nil {
+			t.Fatalf("%q: %v", title, err)
+		}
+		if line, _, _ := strings.Cut(b.String(), "\r\n"); line != `TITLE "`+title+`"` {
+			t.Errorf("%q written as %s", title, line)
+		}
+		back, err := Options{Lenient: true}.Parse(bytes.NewReader(b.Bytes()), "q.cue")
+		if err != nil || back.Text.Title != title {
+			t.Errorf("%q read back as %+v, %v", title, back, err)
+		}
 	}
-	s.Text.Title = `"Quoted"`
+	s.Text.Title = "a\nb"
 	if err := s.Format(&b); err == nil {
-		t.Fatal("Format wrote a title starting with a quote")
+		t.Fatal("Format wrote a title with a line break")
 	}
 	s.Text.Title = `say"hi"`
 	b.Reset()

@@ -272,15 +272,18 @@ func (p *parser) argc(toks []token, n int, usage string) error {
 func (p *parser) textArg(toks []token, usage string) (string, error) {
 	if len(toks) > 2 && p.opt.Lenient {
 		rest := trimBlanks(p.text[toks[1].off:])
-		if strings.ContainsRune(rest, '"') {
+		switch {
+		case len(rest) >= 2 && rest[0] == '"' && rest[len(rest)-1] == '"':
+			// Exact Audio Copy quotes the text as it is, double quotes
+			// inside included: TITLE "12" Mix". The text is everything
+			// between the first and the last quote.
+			rest = rest[1 : len(rest)-1]
+		case strings.ContainsRune(rest, '"'):
 			vals := make([]string, 0, len(toks)-1)
 			for _, t := range toks[1:] {
 				vals = append(vals, t.val)
 			}
 			rest = strings.Join(vals, " ")
-		}
-		if !writable(rest) {
-			return "", p.errAt(toks[1].off, "%s: text %q cannot be written back (quote and blanks)", asciiUpper(toks[0].val), rest)
 		}
 		return rest, nil
 	}

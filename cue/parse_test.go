@@ -186,7 +186,7 @@ func TestParseErrors(t *testing.T) {
 		{"CATALOG twice", "CATALOG 0000000000000\nCATALOG 0000000000000\n", 2, 1, "given twice (first at line 1)", true},
 		{"TITLE twice", head + "TITLE a\nTITLE b\n", 4, 1, "TITLE given twice", true},
 		{"TITLE extra", "TITLE Only By the Night\n", 1, 12, `unexpected "By"`, true},
-		{"TITLE quote and blank", "TITLE a b\"c\n", 1, 9, "", false},
+		{"TITLE quote and blank", "TITLE a b\"c\n", 1, 9, "", true},
 		{"FILE missing type", "FILE a.bin\n", 1, 11, "missing argument", false},
 		{"FILE unknown type", "FILE a.flac FLAC\n", 1, 13, `unknown file type "FLAC"`, true},
 		{"FILE unquoted blanks", "FILE my file.bin BINARY\n", 1, 18, "quote names", true},
@@ -255,6 +255,27 @@ func TestLenient(t *testing.T) {
 	eq(t, s.Tracks[0].Text.Title, "a b")
 	eq(t, s.Tracks[0].Rems, []Rem{{Text: "; comment", Unknown: true, After: 1, Pos: Pos{10, 5}}})
 	roundTrip(t, Options{Lenient: true}, s)
+}
+
+// Exact Audio Copy writes CD-TEXT with double quotes inside as it is,
+// between a pair of quotes: the text runs from the first quote to the
+// last. Such a sheet converts (to a TOC, which can hold the quotes) and
+// formats back in the same form.
+func TestLenientEACQuotes(t *testing.T) {
+	in := "TITLE \"Greatest Hits\"\nPERFORMER \"The \"Band\"\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    TITLE \"12\" Mix\"\n    PERFORMER \"\"Weird\" Al\"\n    INDEX 01 00:00:00\n"
+	if _, err := Parse(strings.NewReader(in), "eac.cue"); err == nil {
+		t.Error("strict Parse accepted quotes inside quotes")
+	}
+	s, err := Options{Lenient: true}.Parse(strings.NewReader(in), "eac.cue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, s.Text.Performer, `The "Band"`)
+	eq(t, s.Text.Title, "Greatest Hits")
+	eq(t, s.Tracks[0].Text.Title, `12" Mix`)
+	eq(t, s.Tracks[0].Text.Performer, `"Weird" Al`)
+	out := roundTrip(t, Options{Lenient: true}, s)
+	eq(t, string(out), in)
 }
 
 func TestTooLarge(t *testing.T) {
