@@ -447,26 +447,61 @@ func sectorFaults(c cd.SectorCheck) string {
 }
 
 // sheetFile finds a file a CUE sheet or TOC names, relative to the sheet's
-// directory. Sheets written on Windows often spell names in another case
-// than the file has; when the name as written does not exist, a file whose
-// name differs only in case is taken.
+// directory. Sheets are often written elsewhere than they are read:
+//   - on Windows, with names in another case than the file has: when the
+//     name as written does not exist, a file whose name differs only in
+//     case is taken;
+//   - with the path of the machine that wrote them (FILE "C:\Rips\a.bin",
+//     FILE "/home/x/a.bin", FILE "rips/a.bin"): when that path does not
+//     exist, the file of that base name beside the sheet is taken, as the
+//     image was moved with its sheet.
+//
+// When nothing is found the path as written is returned, for the error.
 func sheetFile(dir, name string) string {
-	if filepath.IsAbs(name) {
-		return name
+	p := name
+	if !filepath.IsAbs(name) {
+		p = filepath.Join(dir, name)
 	}
-	p := filepath.Join(dir, name)
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
-	ents, err := os.ReadDir(filepath.Join(dir, filepath.Dir(name)))
-	if err != nil {
-		return p
+	if !filepath.IsAbs(name) {
+		if q, ok := foldedName(filepath.Join(dir, filepath.Dir(name)), filepath.Base(name)); ok {
+			return q
+		}
 	}
-	base := filepath.Base(name)
-	for _, e := range ents {
-		if strings.EqualFold(e.Name(), base) {
-			return filepath.Join(dir, filepath.Dir(name), e.Name())
+	// The last component of a path in Windows or POSIX syntax, without a
+	// drive letter.
+	base := name[strings.LastIndexAny(name, `/\`)+1:]
+	if len(base) >= 2 && base[1] == ':' && (base[0]|0x20 >= 'a' && base[0]|0x20 <= 'z') {
+		base = base[2:]
+	}
+	if base != "" && base != "." && base != ".." && base != name {
+		if q := filepath.Join(dir, base); fileExists(q) {
+			return q
+		}
+		if q, ok := foldedName(dir, base); ok {
+			return q
 		}
 	}
 	return p
+}
+
+// foldedName looks in dir for a file named base up to case.
+func foldedName(dir, base string) (string, bool) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return "", false
+	}
+	for _, e := range ents {
+		if strings.EqualFold(e.Name(), base) {
+			return filepath.Join(dir, e.Name()), true
+		}
+	}
+	return "", false
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
