@@ -144,6 +144,14 @@ func runIdentify(c *cobra.Command, f *identifyFlags, name string) error {
 	if kind := sheetKind(name); kind != "" {
 		var err error
 		if li, err = openLayoutImage(name, kind, f.track); err != nil {
+			var nd *noDataTrackError
+			if errors.As(err, &nd) && !f.asXML {
+				// An audio disc: identified by its layout.
+				if err := reportNoDataTrack(c.OutOrStdout(), nd, f.asJSON); err != nil {
+					return outputError{err}
+				}
+				return nil
+			}
 			return verbError("identify", name, err)
 		}
 		defer li.Close()

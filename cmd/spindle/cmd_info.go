@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -72,6 +73,14 @@ The layout's sessions and tracks are shown first, and the track read.
 
 func runInfo(c *cobra.Command, f *infoFlags, name string) error {
 	im, src, err := openImage(name, &f.imageFlags)
+	var nd *noDataTrackError
+	if errors.As(err, &nd) {
+		// An audio disc's sheet: its layout is all there is to say.
+		if err := reportNoDataTrack(c.OutOrStdout(), nd, f.asJSON); err != nil {
+			return outputError{err}
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -214,7 +214,7 @@ func openLayoutImage(name, kind string, n int) (*layoutImage, error) {
 	var sess int
 	if n == 0 {
 		if t, sess = defaultTrack(l); t == nil {
-			return nil, fmt.Errorf("%s: no data track holds a file system (%s)", name, trackList(l))
+			return nil, &noDataTrackError{&layoutImage{sheet: name, kind: kind, layout: l}}
 		}
 	} else {
 		for _, s := range l.Sessions {
@@ -519,10 +519,43 @@ func (li *layoutImage) writeLayoutText(w *fieldWriter) {
 	w.field("Reading", li.readingText())
 }
 
+// noDataTrackError is openLayoutImage's error for a disc image none of
+// whose tracks holds a file system (an audio CD). Commands that describe
+// an image (info, identify) report its layout instead of failing.
+type noDataTrackError struct {
+	li *layoutImage // the layout, with no track to read
+}
+
+func (e *noDataTrackError) Error() string {
+	return fmt.Sprintf("%s: no data track holds a file system (%s)", e.li.sheet, trackList(e.li.layout))
+}
+
+// noDataTrackVerdict is what info and identify say of such an image.
+const noDataTrackVerdict = "no data track: no file system to read (an audio disc)"
+
+// reportNoDataTrack prints the layout of a disc image without a data
+// track, as text or JSON.
+func reportNoDataTrack(out io.Writer, e *noDataTrackError, asJSON bool) error {
+	if asJSON {
+		return writeJSON(out, struct {
+			Image   string      `json:"image"`
+			Layout  *layoutJSON `json:"layout"`
+			Verdict string      `json:"verdict"`
+		}{e.li.sheet, e.li.layoutJSON(), noDataTrackVerdict})
+	}
+	w := &fieldWriter{w: out}
+	w.field("Image", e.li.sheet)
+	e.li.writeLayoutText(w)
+	return w.err
+}
+
 // readingText says which track is read and where its addresses count
 // from.
 func (li *layoutImage) readingText() string {
 	t := li.track
+	if t == nil {
+		return noDataTrackVerdict
+	}
 	s := fmt.Sprintf("track %d (%s, session %d), in place at disc block %d", t.Number, t.Mode, li.session, li.displacement)
 	switch li.displacementFrom {
 	case "detected":
@@ -542,4 +575,6 @@ of a CD-Extra disc, whose addresses count from the start of the disc),
 --track N another. Mode 1 and Mode 2 (CD-ROM XA form 1) tracks are read.
 The disc block where the track starts comes from the layout; where the
 volume does not open there (a TOC file leaves out the space between
-sessions), it is found from the root directory's place.`
+sessions), it is found from the root directory's place. A disc image with
+no data track (an audio CD) has no file system: info and identify print
+its layout.`
