@@ -217,7 +217,7 @@ func (t *TOC) check() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("toc: cannot format: "+format, args...)
 	}
-	if t.Type != "" && !discTypes[string(t.Type)] {
+	if t.Type != "" && !isDiscType(string(t.Type)) {
 		return bad("unknown disc type %q", t.Type)
 	}
 	if t.FirstTrack < 0 {
@@ -232,7 +232,7 @@ func (t *TOC) check() error {
 	for i := range t.Tracks {
 		tr := &t.Tracks[i]
 		n := i + 1
-		if !trackModes[string(tr.Mode)] {
+		if !isTrackMode(string(tr.Mode)) {
 			return bad("track %d: invalid mode %q", n, tr.Mode)
 		}
 		if tr.SubChannel != "" && tr.SubChannel != SubChannelRW && tr.SubChannel != SubChannelRWRaw {
@@ -297,7 +297,7 @@ func checkItem(it *Item) error {
 	case Fifo, Silence:
 		return checkLength(it.Length, true)
 	case Zero:
-		if it.ZeroMode != "" && !trackModes[string(it.ZeroMode)] && it.ZeroMode != ModeMode0 {
+		if it.ZeroMode != "" && !isTrackMode(string(it.ZeroMode)) && it.ZeroMode != ModeMode0 {
 			return fmt.Errorf("invalid mode %q", it.ZeroMode)
 		}
 		if it.ZeroSubChannel != "" && it.ZeroSubChannel != SubChannelRW && it.ZeroSubChannel != SubChannelRWRaw {
@@ -329,11 +329,11 @@ func checkCDText(c *CDText, global bool) error {
 		if l.Block < 0 {
 			return fmt.Errorf("negative LANGUAGE number")
 		}
-		if l.Encoding != "" && !encodings[l.Encoding] {
+		if l.Encoding != "" && !isEncoding(l.Encoding) {
 			return fmt.Errorf("unknown encoding %q", l.Encoding)
 		}
 		for _, it := range l.Items {
-			if !cdTextTypes[it.Type] {
+			if !isCDTextType(it.Type) {
 				return fmt.Errorf("unknown item %q", it.Type)
 			}
 			if it.Binary && len(it.Data) > maxBinary {

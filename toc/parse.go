@@ -178,17 +178,41 @@ func (p *parser) length(what string) (Length, error) {
 	return CountLength(n), err
 }
 
-var (
-	discTypes  = map[string]bool{"CD_DA": true, "CD_ROM": true, "CD_ROM_XA": true, "CD_I": true}
-	trackModes = map[string]bool{"AUDIO": true, "MODE1": true, "MODE1_RAW": true, "MODE2": true,
-		"MODE2_RAW": true, "MODE2_FORM1": true, "MODE2_FORM2": true, "MODE2_FORM_MIX": true}
-	encodings = map[string]bool{"ENCODING_ISO_8859_1": true, "ENCODING_ASCII": true,
-		"ENCODING_MS_JIS": true, "ENCODING_KOREAN": true, "ENCODING_MANDARIN": true}
-	cdTextTypes = map[string]bool{Title: true, Performer: true, Songwriter: true, Composer: true,
-		Arranger: true, Message: true, DiscID: true, Genre: true, TOCInfo1: true, TOCInfo2: true,
-		Reserved1: true, Reserved2: true, Reserved3: true, Reserved4: true, Closed: true,
-		UPCEAN: true, ISRC: true, SizeInfo: true}
-)
+// The words of a TOC file's vocabulary, as switches rather than maps so
+// that nothing runs at program start.
+
+func isDiscType(s string) bool {
+	switch s {
+	case "CD_DA", "CD_ROM", "CD_ROM_XA", "CD_I":
+		return true
+	}
+	return false
+}
+
+func isTrackMode(s string) bool {
+	switch s {
+	case "AUDIO", "MODE1", "MODE1_RAW", "MODE2", "MODE2_RAW", "MODE2_FORM1", "MODE2_FORM2", "MODE2_FORM_MIX":
+		return true
+	}
+	return false
+}
+
+func isEncoding(s string) bool {
+	switch s {
+	case "ENCODING_ISO_8859_1", "ENCODING_ASCII", "ENCODING_MS_JIS", "ENCODING_KOREAN", "ENCODING_MANDARIN":
+		return true
+	}
+	return false
+}
+
+func isCDTextType(s string) bool {
+	switch s {
+	case Title, Performer, Songwriter, Composer, Arranger, Message, DiscID, Genre, TOCInfo1, TOCInfo2,
+		Reserved1, Reserved2, Reserved3, Reserved4, Closed, UPCEAN, ISRC, SizeInfo:
+		return true
+	}
+	return false
+}
 
 func (p *parser) toc() (*TOC, error) {
 	t := &TOC{}
@@ -207,7 +231,7 @@ func (p *parser) toc() (*TOC, error) {
 			}
 			continue
 		}
-		if discTypes[tok.text] {
+		if isDiscType(tok.text) {
 			p.take()
 			t.Type = DiscType(tok.text)
 			continue
@@ -259,7 +283,7 @@ func (p *parser) track() (Track, error) {
 	if err != nil {
 		return tr, err
 	}
-	if m.kind != tWord || !trackModes[m.text] {
+	if m.kind != tWord || !isTrackMode(m.text) {
 		return tr, errAt(m.pos, "invalid track mode %s (want AUDIO, MODE1, MODE1_RAW, MODE2, MODE2_FORM1, MODE2_FORM2, MODE2_FORM_MIX or MODE2_RAW)", m)
 	}
 	tr.Mode = Mode(m.text)
@@ -425,7 +449,7 @@ func (p *parser) item(tok token) (Item, bool, error) {
 	case "ZERO":
 		p.take()
 		it.Kind = Zero
-		if t, _ := p.peek(0); t.kind == tWord && (trackModes[t.text] || t.text == "MODE0") {
+		if t, _ := p.peek(0); t.kind == tWord && (isTrackMode(t.text) || t.text == "MODE0") {
 			p.take()
 			it.ZeroMode = Mode(t.text)
 		}
@@ -510,7 +534,7 @@ func (p *parser) cdText(global bool) (*CDText, error) {
 		if err := p.expectPunct("{", "after LANGUAGE n"); err != nil {
 			return nil, err
 		}
-		if t, _ := p.peek(0); t.kind == tWord && encodings[t.text] {
+		if t, _ := p.peek(0); t.kind == tWord && isEncoding(t.text) {
 			p.take()
 			l.Encoding = t.text
 		}
@@ -522,7 +546,7 @@ func (p *parser) cdText(global bool) (*CDText, error) {
 			if t.kind == tPunct && t.text == "}" {
 				break
 			}
-			if t.kind != tWord || !cdTextTypes[t.text] {
+			if t.kind != tWord || !isCDTextType(t.text) {
 				return nil, errAt(t.pos, "expected a CD-TEXT item (TITLE, PERFORMER, ...) or \"}\", found %s", t)
 			}
 			it := CDTextItem{Pos: t.pos, Type: t.text}
