@@ -129,3 +129,24 @@ func shortBundle(fl *pflag.FlagSet, s string) bool {
 }
 
 var errNoInput = errors.New("no input: name at least one SOURCE (or --sample)")
+
+// stringsValue is a repeatable string flag: pflag's StringArray without
+// its CSV encoding of the value, which builds a CSV writer (and a 4 KB
+// buffer) for every such flag each time the command tree is made.
+type stringsValue struct{ p *[]string }
+
+func (s stringsValue) Set(v string) error { *s.p = append(*s.p, v); return nil }
+func (s stringsValue) Type() string       { return "stringArray" }
+
+// String is empty for no values, which pflag's help takes as no default.
+func (s stringsValue) String() string {
+	if s.p == nil || len(*s.p) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(*s.p, ",") + "]"
+}
+
+// stringsVarP defines a repeatable string flag that appends to *p.
+func stringsVarP(fl *pflag.FlagSet, p *[]string, name, short, usage string) {
+	fl.VarP(stringsValue{p}, name, short, usage)
+}
