@@ -86,7 +86,7 @@ type rdRR struct {
 	pn     *[2]uint32
 	cl     *uint32
 	re     bool
-	zf     []byte // ZF entry data
+	zf     *suspEntry // zisofs ZF (or zisofs2 Z2) entry
 }
 
 // rockRidge gathers the Rock Ridge entries of record r (RRIP 1.12 §4.1).
@@ -122,9 +122,11 @@ func (im *Image) rockRidge(r rdRecord, budget *int64) (*rdRR, error) {
 			}
 		case "RE":
 			rr.re = true
-		case "ZF":
+		case "ZF", "Z2":
+			// zisofs2 writes "Z2" where "ZF" would trouble readers
+			// that know only version 1 (zisofs2_format.txt).
 			if rr.zf == nil {
-				rr.zf = se.Data
+				rr.zf = &se
 			}
 		}
 	}
@@ -202,7 +204,7 @@ func (im *Image) applyRR(e *rdEntry, rr *rdRR, r rdRecord, budget *int64) {
 			e.DevMajor, e.DevMinor = rr.pn[0], rr.pn[1]
 		}
 	case e.Mode.IsRegular() && rr.zf != nil:
-		im.setZisofs(e, rr.zf, r.off)
+		im.setZisofs(e, *rr.zf, r.off)
 	}
 }
 

@@ -13,6 +13,17 @@ package iso9660
 //	ZF entry: "ZF", 16, 1, algorithm "pz", header size / 4, log2(block
 //	         size), uncompressed size (both-byte order, ECMA-119 §7.3.3)
 //
+// zisofs2 (libisofs doc/zisofs2_format.txt; xorriso -zisofs version_2=on)
+// widens it for files of 4 GiB and more, with the same block layout:
+//
+//	header:  magic EF 22 55 A1 BC 1B 95 A0, header version (0), header
+//	         size / 4 (= 6), algorithm id (1 = zlib), log2(block size),
+//	         uncompressed size (LE64), 4 bytes of padding
+//	table:   blocks+1 LE64 offsets
+//	entry:   "ZF" or "Z2" (which readers of version 1 ignore), 16,
+//	         version 2, algorithm "PZ", header size / 4, log2(block size),
+//	         uncompressed size (LE64)
+//
 // Everything is checked before it is used: the table must fit in the
 // stored data, offsets must be ordered and inside it, and a block must
 // inflate to exactly its size.
@@ -30,50 +41,89 @@ import (
 // xorriso; it extends RRIP 1.12 rather than being part of it). Reading
 // such a file in the Rock Ridge view decompresses it.
 type ZisofsInfo struct {
-	Algorithm  string // "pz" (zlib)
+	// Version is 1 for zisofs, 2 for zisofs2 (a version 2 "ZF" or "Z2"
+	// entry).
+	Version    int
+	Algorithm  string // "pz" (zlib), or "PZ" (zlib) in zisofs2
 	BlockSize  int    // 32768, 65536 or 131072
 	Size       int64  // uncompressed size
 	StoredSize int64  // compressed size, as recorded in the directory
 }
 
-var rdZisofsMagic = []byte{0x37, 0xE4, 0x53, 0x96, 0xC9, 0xDB, 0xD6, 0x07}
-
-const (
-	rdZisofsHeaderLen = 16
-	rdZisofsMinLog2   = 15
-	rdZisofsMaxLog2   = 17
+var (
+	rdZisofsMagic  = []byte{0x37, 0xE4, 0x53, 0x96, 0xC9, 0xDB, 0xD6, 0x07}
+	rdZisofs2Magic = []byte{0xEF, 0x22, 0x55, 0xA1, 0xBC, 0x1B, 0x95, 0xA0}
 )
 
-// setZisofs checks a ZF entry (data after the 4-byte header) against the
-// stored size and, if it makes sense, makes e a zisofs file. If not, the
-// file keeps its stored size and reading it fails.
-func (im *Image) setZisofs(e *rdEntry, zf []byte, at int64) {
-	const what = "zisofs ZF entry"
+const (
+	rdZisofsHeaderLen  = 16
+	rdZisofs2HeaderLen = 24
+	rdZisofs2MaxSize   = 1 << 62 // beyond any medium; keeps offsets in int64
+	rdZisofsMinLog2    = 15
+	rdZisofsMaxLog2    = 17
+)
+
+// setZisofs checks a ZF or Z2 entry against the stored size and, if it
+// makes sense, makes e a zisofs file. If not, the file keeps its stored
+// size and reading it fails.
+func (im *Image) setZisofs(e *rdEntry, zf suspEntry, at int64) {
+	what := "zisofs " + zf.Sig + " entry"
 	stored := e.Size
-	if len(zf) != 12 {
-		e.bad = rdFormatErr(at, what, "ZF entry is %d bytes, want 16", len(zf)+suspHeaderLen)
+	d := zf.Data
+	if len(d) != 12 {
+		e.bad = rdFormatErr(at, what, "%s entry is %d bytes, want 16", zf.Sig, len(d)+suspHeaderLen)
 		return
 	}
-	alg, hdr, log2 := string(zf[0:2]), zf[2], zf[3]
-	size, err := suspReadBoth32(zf[4:12])
+	alg, hdr, log2 := string(d[0:2]), int(d[2])*4, d[3]
+	info := &ZisofsInfo{Version: int(zf.Version), Algorithm: alg, StoredSize: stored}
+	var size uint64
+	var ptr int64 // bytes per block pointer
 	switch {
-	case err != nil:
-		e.bad = rdFormatErr(at, what, "uncompressed size: %v", err)
-	case alg != "pz":
-		e.bad = rdFormatErr(at, what, "unsupported compression algorithm %q", alg)
-	case int(hdr)*4 != rdZisofsHeaderLen:
-		e.bad = rdFormatErr(at, what, "header size %d, want %d", int(hdr)*4, rdZisofsHeaderLen)
-	case log2 < rdZisofsMinLog2 || log2 > rdZisofsMaxLog2:
-		e.bad = rdFormatErr(at, what, "block size 2^%d is outside 2^%d..2^%d", log2, rdZisofsMinLog2, rdZisofsMaxLog2)
-	default:
-		blocks := (int64(size) + 1<<log2 - 1) >> log2
-		if need := rdZisofsHeaderLen + 4*(blocks+1); need > stored {
-			e.bad = rdFormatErr(at, what, "uncompressed size %d needs a %d-byte block table, but only %d bytes are stored", size, need, stored)
-			return
+	case zf.Version == 2:
+		// zisofs2: a 64-bit size in little-endian order only.
+		size, ptr = binary.LittleEndian.Uint64(d[4:12]), 8
+		switch {
+		case alg != "PZ":
+			e.bad = rdFormatErr(at, what, "unsupported zisofs2 compression algorithm %q", alg)
+		case hdr != rdZisofs2HeaderLen:
+			e.bad = rdFormatErr(at, what, "header size %d, want %d", hdr, rdZisofs2HeaderLen)
+		case size > rdZisofs2MaxSize:
+			e.bad = rdFormatErr(at, what, "implausible uncompressed size %d", size)
 		}
-		e.Zisofs = &ZisofsInfo{Algorithm: alg, BlockSize: 1 << log2, Size: int64(size), StoredSize: stored}
-		e.Size = int64(size)
+	case zf.Sig == "Z2":
+		e.bad = rdFormatErr(at, what, "Z2 entry of version %d, want 2", zf.Version)
+	default:
+		s32, err := suspReadBoth32(d[4:12])
+		size, ptr = uint64(s32), 4
+		info.Version = 1
+		switch {
+		case err != nil:
+			e.bad = rdFormatErr(at, what, "uncompressed size: %v", err)
+		case alg != "pz":
+			e.bad = rdFormatErr(at, what, "unsupported compression algorithm %q", alg)
+		case hdr != rdZisofsHeaderLen:
+			e.bad = rdFormatErr(at, what, "header size %d, want %d", hdr, rdZisofsHeaderLen)
+		}
 	}
+	if e.bad != nil {
+		return
+	}
+	if log2 < rdZisofsMinLog2 || log2 > rdZisofsMaxLog2 {
+		e.bad = rdFormatErr(at, what, "block size 2^%d is outside 2^%d..2^%d", log2, rdZisofsMinLog2, rdZisofsMaxLog2)
+		return
+	}
+	blocks := (int64(size) + 1<<log2 - 1) >> log2
+	if blocks+1 > stored/ptr {
+		e.bad = rdFormatErr(at, what, "uncompressed size %d needs a %d-byte block table, but only %d bytes are stored", size, int64(hdr)+ptr*(blocks+1), stored)
+		return
+	}
+	if need := int64(hdr) + ptr*(blocks+1); need > stored {
+		e.bad = rdFormatErr(at, what, "uncompressed size %d needs a %d-byte block table, but only %d bytes are stored", size, need, stored)
+		return
+	}
+	info.BlockSize, info.Size = 1<<log2, int64(size)
+	e.Zisofs = info
+	e.Size = int64(size)
 }
 
 // rdZisofs decompresses a zisofs file, one block at a time, keeping
@@ -83,7 +133,7 @@ type rdZisofs struct {
 	info *ZisofsInfo
 
 	mu       sync.Mutex
-	table    []uint32
+	table    []int64
 	tableErr error
 	cached   int64 // block index in buf, or -1
 	buf      []byte
@@ -107,37 +157,64 @@ func (z *rdZisofs) load() error {
 }
 
 func (z *rdZisofs) loadTable() error {
-	var h [rdZisofsHeaderLen]byte
-	if _, err := z.raw.ReadAt(h[:], 0); err != nil {
+	hlen, ptr, magic := int64(rdZisofsHeaderLen), int64(4), rdZisofsMagic
+	if z.info.Version == 2 {
+		hlen, ptr, magic = rdZisofs2HeaderLen, 8, rdZisofs2Magic
+	}
+	h := make([]byte, hlen)
+	if _, err := z.raw.ReadAt(h, 0); err != nil {
 		return rdNoEOF(err, z.fail(0, "header truncated"))
 	}
 	bs := int64(z.info.BlockSize)
-	switch {
-	case !bytes.Equal(h[:8], rdZisofsMagic):
+	if !bytes.Equal(h[:8], magic) {
 		return z.fail(0, "bad magic % X", h[:8])
-	case int64(binary.LittleEndian.Uint32(h[8:12])) != z.info.Size:
-		return z.fail(8, "header size %d differs from the ZF entry's %d", binary.LittleEndian.Uint32(h[8:12]), z.info.Size)
-	case int(h[12])*4 != rdZisofsHeaderLen || int64(1)<<h[13] != bs:
-		return z.fail(12, "header sizes (%d, 2^%d) differ from the ZF entry's", int(h[12])*4, h[13])
+	}
+	if z.info.Version == 2 {
+		switch size := binary.LittleEndian.Uint64(h[12:20]); {
+		case h[8] != 0:
+			return z.fail(8, "header version %d, want 0", h[8])
+		case h[10] != 1:
+			return z.fail(10, "algorithm %d, want 1 (zlib)", h[10])
+		case size != uint64(z.info.Size):
+			return z.fail(12, "header size %d differs from the %s entry's %d", size, "zisofs2", z.info.Size)
+		case int64(h[9])*4 != hlen || int64(1)<<h[11] != bs:
+			return z.fail(9, "header sizes (%d, 2^%d) differ from the entry's", int(h[9])*4, h[11])
+		}
+	} else {
+		switch {
+		case int64(binary.LittleEndian.Uint32(h[8:12])) != z.info.Size:
+			return z.fail(8, "header size %d differs from the ZF entry's %d", binary.LittleEndian.Uint32(h[8:12]), z.info.Size)
+		case int64(h[12])*4 != hlen || int64(1)<<h[13] != bs:
+			return z.fail(12, "header sizes (%d, 2^%d) differ from the ZF entry's", int(h[12])*4, h[13])
+		}
 	}
 	blocks := (z.info.Size + bs - 1) / bs
-	tb := make([]byte, 4*(blocks+1)) // setZisofs checked it fits the stored data
-	if _, err := z.raw.ReadAt(tb, rdZisofsHeaderLen); err != nil {
-		return rdNoEOF(err, z.fail(rdZisofsHeaderLen, "block table truncated"))
+	tb := make([]byte, ptr*(blocks+1)) // setZisofs checked it fits the stored data
+	if _, err := z.raw.ReadAt(tb, hlen); err != nil {
+		return rdNoEOF(err, z.fail(hlen, "block table truncated"))
 	}
-	t := make([]uint32, blocks+1)
-	end := uint32(rdZisofsHeaderLen + len(tb))
+	t := make([]int64, blocks+1)
+	end := hlen + int64(len(tb))
 	for i := range t {
-		t[i] = binary.LittleEndian.Uint32(tb[4*i:])
+		if ptr == 8 {
+			v := binary.LittleEndian.Uint64(tb[8*i:])
+			if v > uint64(z.raw.size) {
+				return z.fail(hlen+ptr*int64(i), "block offset %d is past the %d stored bytes", v, z.raw.size)
+			}
+			t[i] = int64(v)
+		} else {
+			t[i] = int64(binary.LittleEndian.Uint32(tb[4*i:]))
+		}
+		at := hlen + ptr*int64(i)
 		switch {
 		case i == 0 && t[0] < end:
-			return z.fail(rdZisofsHeaderLen, "block 0 starts at %d, inside the header or table (%d bytes)", t[0], end)
+			return z.fail(hlen, "block 0 starts at %d, inside the header or table (%d bytes)", t[0], end)
 		case i > 0 && t[i] < t[i-1]:
-			return z.fail(rdZisofsHeaderLen+4*int64(i), "block table offsets decrease (%d after %d)", t[i], t[i-1])
-		case i > 0 && int64(t[i]-t[i-1]) > 2*bs+1024:
-			return z.fail(rdZisofsHeaderLen+4*int64(i), "block %d is %d bytes compressed, more than any %d-byte block needs", i-1, t[i]-t[i-1], bs)
-		case int64(t[i]) > z.raw.size:
-			return z.fail(rdZisofsHeaderLen+4*int64(i), "block offset %d is past the %d stored bytes", t[i], z.raw.size)
+			return z.fail(at, "block table offsets decrease (%d after %d)", t[i], t[i-1])
+		case i > 0 && t[i]-t[i-1] > 2*bs+1024:
+			return z.fail(at, "block %d is %d bytes compressed, more than any %d-byte block needs", i-1, t[i]-t[i-1], bs)
+		case t[i] > z.raw.size:
+			return z.fail(at, "block offset %d is past the %d stored bytes", t[i], z.raw.size)
 		}
 	}
 	z.table = t
