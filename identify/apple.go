@@ -156,10 +156,30 @@ func probeAPM(m *medium) (Structure, bool) {
 		if int64(a.DeviceBlockSize) != spacing {
 			s.note("the driver descriptor's block size %d is not the map's (%d): taking %d", a.DeviceBlockSize, spacing, spacing)
 		}
-		end = max(end, int64(a.DeviceBlocks)*spacing)
+		switch dev := int64(a.DeviceBlocks) * spacing; {
+		case dev > end && len(a.Partitions) > 0 && ddrIsBootCode(ddr):
+			// Hybrid images start with x86 code that doubles as the
+			// Driver Descriptor Record: libisofs's -hfsplus and
+			// -isohybrid-apm-hfsplus write "ER" (inc bp; push dx) and
+			// then a jump or NOPs where sbBlkCount belongs. That is no
+			// device size; the map's entries tell the extent.
+			s.note("the driver descriptor's block count %d is boot code, not a device size: ignored", a.DeviceBlocks)
+		default:
+			end = max(end, dev)
+		}
 	}
 	s.ImpliedSize = end
 	return s, true
+}
+
+// ddrIsBootCode tells whether a Driver Descriptor Record (Inside
+// Macintosh: Devices, 3-23) is x86 boot code in disguise: sbBlkCount
+// (bytes 4-7) starting with a short or near jump (EBh, E9h) or ending in
+// NOPs (90h 90h), or the sector carrying the PC boot signature 55h AAh
+// (an isohybrid MBR shares the sector).
+func ddrIsBootCode(ddr []byte) bool {
+	return ddr[4] == 0xEB || ddr[4] == 0xE9 || ddr[6] == 0x90 && ddr[7] == 0x90 ||
+		len(ddr) >= 512 && ddr[510] == 0x55 && ddr[511] == 0xAA
 }
 
 // probeHFS reads the HFS MDB or HFS Plus volume header 1024 bytes into the
@@ -289,7 +309,7 @@ func macRoman(b []byte) string {
 // contentAt names the file system that starts at byte off, or "".
 func contentAt(m *medium, off int64) string {
 	switch {
-	case m.has(off+vdsFirst*SectorSize+1, "CD001"):
+	case hasPVDAt(m, off):
 		return "ISO 9660"
 	case m.has(off+hfsMDBOffset, "BD"):
 		return "HFS"

@@ -376,7 +376,7 @@ func (seen containers) probe(m *medium, base int64, container string) []Structur
 	seen[base] = true
 	sub := m.sub(base)
 	var out []Structure
-	if sub.has(vdsFirst*SectorSize+1, "CD001") {
+	if hasPVDAt(sub, 0) {
 		out = append(out, probeISO(sub, &Options{ScanLimit: -1, nested: true}, &Report{})...)
 	}
 	out = append(out, probeHFS(sub)...)

@@ -83,6 +83,13 @@ func TestMadeImages(t *testing.T) {
 	if err := os.WriteFile(mbrTemplate, make([]byte, 432), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// With -isohybrid-apm-hfsplus libisofs wants a template that begins
+	// as isohdpfx.bin does (xor bp,bp and NOPs), which it turns into the
+	// Driver Descriptor Record.
+	apmTemplate := filepath.Join(t.TempDir(), "isohdpfx.bin")
+	if err := os.WriteFile(apmTemplate, append(append([]byte{0x33, 0xED}, bytes.Repeat([]byte{0x90}, 30)...), make([]byte, 400)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name  string
 		tool  string
@@ -146,6 +153,22 @@ func TestMadeImages(t *testing.T) {
 					t.Errorf("the ISO volume (%d) should end before the appended partition", iso.ImpliedSize)
 				}
 			}},
+		// libisofs's -hfsplus writes a Driver Descriptor Record that is
+		// also x86 code ("ER", then a jump where sbBlkCount belongs): its
+		// block count is no device size.
+		{name: "xorriso_hfsplus", tool: "xorriso", args: []string{"-as", "mkisofs", "-hfsplus"},
+			types: []Type{TypeAPM, TypeISO9660, TypeHFSPlus}, from: TypeISO9660,
+			check: func(t *testing.T, r *Report) {
+				a := find(r, TypeAPM)
+				if a.ImpliedSize != r.Size || !slices.ContainsFunc(a.APM.Partitions, func(p APMPartition) bool { return p.Contains == "HFS Plus" }) {
+					t.Errorf("APM %+v implies %d", a.APM, a.ImpliedSize)
+				}
+			}},
+		{name: "xorriso_hfsplus_isohybrid", tool: "xorriso", args: []string{"-as", "mkisofs", "-isohybrid-mbr", mbrTemplate, "-b", "boot.img", "-no-emul-boot", "-hfsplus"},
+			types: []Type{TypeMBR, TypeAPM, TypeISO9660, TypeElTorito, TypeHFSPlus}, from: TypeISO9660},
+		{name: "xorriso_isohybrid_apm", tool: "xorriso", args: []string{"-as", "mkisofs", "-isohybrid-mbr", apmTemplate, "-b", "boot.img", "-no-emul-boot",
+			"-eltorito-alt-boot", "-e", "boot.img", "-no-emul-boot", "-isohybrid-gpt-basdat", "-isohybrid-apm-hfsplus"},
+			types: []Type{TypeMBR, TypeGPT, TypeAPM, TypeISO9660, TypeElTorito}, from: TypeISO9660},
 		{name: "genisoimage_hfs", tool: "genisoimage", args: []string{"-quiet", "-hfs"},
 			types: []Type{TypeHFS, TypeISO9660}, from: TypeISO9660,
 			check: func(t *testing.T, r *Report) {

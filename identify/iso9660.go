@@ -179,6 +179,25 @@ func probeISO(m *medium, o *Options, rep *Report) []Structure {
 	return out
 }
 
+// hasPVDAt reports whether a volume descriptor set starting 16 sectors
+// after byte off holds a Primary Volume Descriptor (ECMA-119 §8.4) before
+// its terminator. A partition that merely starts a sector or more into an
+// ISO 9660 volume (an Apple partition map's own entry, from block 1 of an
+// isohybrid image) finds the volume's later descriptors (El Torito's boot
+// record, Joliet's) at its sector 16, and is no volume of its own.
+func hasPVDAt(m *medium, off int64) bool {
+	for i := int64(0); i < maxVDs; i++ {
+		h := m.partial(off+(vdsFirst+i)*SectorSize, 7)
+		if len(h) < 7 || string(h[1:6]) != "CD001" || h[0] == vdTerminator {
+			return false
+		}
+		if h[0] == vdPrimary {
+			return true
+		}
+	}
+	return false
+}
+
 // scanVDS returns the first sector after 16 that starts with an ISO 9660
 // volume descriptor, looking no further than limit bytes, or -1.
 func scanVDS(m *medium, limit int64) int64 {
