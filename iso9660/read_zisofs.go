@@ -48,6 +48,9 @@ type ZisofsInfo struct {
 	BlockSize  int    // 32768, 65536 or 131072
 	Size       int64  // uncompressed size
 	StoredSize int64  // compressed size, as recorded in the directory
+	// sig is the entry's signature ("ZF", or "Z2" for zisofs2), so that
+	// a file carried into a new session is recorded as it was.
+	sig string
 }
 
 var (
@@ -75,7 +78,7 @@ func (im *Image) setZisofs(e *rdEntry, zf suspEntry, at int64) {
 		return
 	}
 	alg, hdr, log2 := string(d[0:2]), int(d[2])*4, d[3]
-	info := &ZisofsInfo{Version: int(zf.Version), Algorithm: alg, StoredSize: stored}
+	info := &ZisofsInfo{Version: int(zf.Version), Algorithm: alg, StoredSize: stored, sig: zf.Sig}
 	var size uint64
 	var ptr int64 // bytes per block pointer
 	switch {

@@ -178,13 +178,29 @@ func mkdev(major, minor uint32) uint64 {
 // zisofsZF returns the ZF entry of a zisofs file (see read_zisofs.go).
 func zisofsZF(z *ZisofsInfo) []byte {
 	d := make([]byte, 12)
-	copy(d, "pz")
-	d[2] = 4 // header size / 4
 	for l := 15; l <= 17; l++ {
 		if 1<<l == z.BlockSize {
 			d[3] = byte(l)
 		}
 	}
+	if z.Version == 2 {
+		// zisofs2: algorithm "PZ", a 24-byte header, the size in 64 bits
+		// little-endian, entry version 2; signature "Z2" if the file had
+		// one (readers of version 1 only then leave the file alone), else
+		// "ZF".
+		copy(d, "PZ")
+		d[2] = 24 / 4
+		binary.LittleEndian.PutUint64(d[4:], uint64(z.Size))
+		sig := "ZF"
+		if z.sig == "Z2" {
+			sig = "Z2"
+		}
+		e := suspBuild(sig, d)
+		e[3] = 2
+		return e
+	}
+	copy(d, "pz")
+	d[2] = 4 // header size / 4
 	putBoth32(d[4:], uint32(z.Size))
 	return suspBuild("ZF", d)
 }

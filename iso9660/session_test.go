@@ -154,17 +154,33 @@ func TestNextSessionStart(t *testing.T) {
 }
 
 // TestGrowZisofs carries a zisofs-compressed file xorriso wrote over into a
-// new session: its ZF entry comes along, so it still reads decompressed.
+// new session: its ZF entry comes along (a version 2 ZF or a Z2 entry for
+// zisofs2, as the file had), so it still reads decompressed, here and in
+// xorriso.
 func TestGrowZisofs(t *testing.T) {
 	needTool(t, "xorriso")
+	for _, tc := range []struct{ name, zisofs, sig string }{
+		{"zisofs", "", "ZF"},
+		{"zisofs2 Z2", "version_2=on:susp_z2=on", "Z2"},
+		{"zisofs2 ZF", "version_2=on:susp_z2=off", "ZF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testGrowZisofs(t, tc.zisofs, tc.sig) })
+	}
+}
+
+func testGrowZisofs(t *testing.T, zisofs, sig string) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
 	os.MkdirAll(src, 0o755)
 	text := strings.Repeat("compressible line of text\n", 4000)
 	os.WriteFile(filepath.Join(src, "z.txt"), []byte(text), 0o644)
 	x := filepath.Join(dir, "x.iso")
-	cmd := exec.Command("xorriso", "-outdev", x, "-map", src, "/", "-set_filter_r", "--zisofs", "/", "--", "-commit")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	args := []string{"-outdev", x, "-map", src, "/"}
+	if zisofs != "" {
+		args = append(args, "-zisofs", zisofs)
+	}
+	args = append(args, "-set_filter_r", "--zisofs", "/", "--", "-commit")
+	if out, err := exec.Command("xorriso", args...).CombinedOutput(); err != nil {
 		t.Fatalf("xorriso: %v\n%s", err, out)
 	}
 	b, err := os.ReadFile(x)
@@ -173,10 +189,12 @@ func TestGrowZisofs(t *testing.T) {
 	}
 	img := &memFile{b: b}
 	before, _ := iso9660.Open(img, int64(len(img.b)), nil)
-	if fi, err := before.Lstat("z.txt"); err != nil || fi.Sys().(*iso9660.FileInfo).Zisofs == nil {
+	fi, err := before.Lstat("z.txt")
+	if err != nil || fi.Sys().(*iso9660.FileInfo).Zisofs == nil {
 		t.Fatalf("xorriso did not compress z.txt (%v)", err)
 	}
-	growSession(t, img, map[string]string{"/new.txt": "new\n"})
+	z0 := *fi.Sys().(*iso9660.FileInfo).Zisofs
+	start := growSession(t, img, map[string]string{"/new.txt": "new\n"})
 	im, err := iso9660.Open(img, int64(len(img.b)), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -185,10 +203,21 @@ func TestGrowZisofs(t *testing.T) {
 	if err != nil || string(got) != text {
 		t.Fatalf("z.txt after growing: %d bytes, %v", len(got), err)
 	}
+	fi, err = im.Lstat("z.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := fi.Sys().(*iso9660.FileInfo).Zisofs; z == nil || *z != z0 {
+		t.Errorf("zisofs after growing %+v, before %+v", z, z0)
+	}
+	// The new session's record carries the same signature.
+	if n := bytes.Count(img.b[int(start)*iso9660.BlockSize:], []byte(sig+"\x10")); n == 0 {
+		t.Errorf("no %s entry in the new session", sig)
+	}
 	// xorriso agrees.
 	os.WriteFile(x, img.b, 0o644)
 	out := filepath.Join(dir, "out")
-	cmd = exec.Command("xorriso", "-osirrox", "on", "-indev", x, "-extract", "/", out)
+	cmd := exec.Command("xorriso", "-osirrox", "on", "-indev", x, "-extract", "/", out)
 	if o, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xorriso -extract: %v\n%s", err, o)
 	}
