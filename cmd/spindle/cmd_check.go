@@ -17,6 +17,7 @@ import (
 	"spindle/cue"
 	"spindle/disc"
 	"spindle/internal/fileout"
+	"spindle/iso9660"
 	"spindle/toc"
 )
 
@@ -145,6 +146,35 @@ func readLayout(name string) (*disc.Layout, string, error) {
 	return &disc.Layout{Sessions: []disc.Session{{Number: 1, Tracks: []disc.Track{{Number: 1, Mode: disc.Mode1, Length: seg.Sectors, Data: []disc.Segment{seg}}}}}}, dir, nil
 }
 
+// checkRawFile refuses a file without a sheet that is not raw 2352-byte
+// sectors: none of its first 16 sectors starts with the sync field
+// (ECMA-130 §14.1). Taken as raw, an image of 2048-byte sectors (an ISO
+// image) would be reported damaged throughout, and --repair would write
+// sync fields and headers into it.
+func checkRawFile(name string) error {
+	fh, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", name, err)
+	}
+	defer fh.Close()
+	sync := cd.SyncPattern()
+	head := make([]byte, len(sync))
+	for i := int64(0); i < 16; i++ {
+		if _, err := fh.ReadAt(head, i*cd.RawSectorSize); err != nil {
+			break
+		}
+		if bytes.Equal(head, sync[:]) {
+			return nil
+		}
+	}
+	what := "no sync field at the start of any of its first 16 sectors"
+	vd := make([]byte, 6)
+	if _, err := fh.ReadAt(vd, 16*iso9660.BlockSize); err == nil && string(vd[1:]) == "CD001" {
+		what = "an ISO 9660 image of 2048-byte sectors, which hold no EDC or ECC; \"spindle verify\" checks its file system"
+	}
+	return usageError{fmt.Errorf("check %s: not raw 2352-byte sectors (%s); check reads the raw sectors of a BIN, or of the files a CUE sheet or TOC file names", name, what)}
+}
+
 // repairJob is a damaged sector the ECC may repair.
 type repairJob struct {
 	lba     cd.LBA // where the Reader reads it
@@ -159,6 +189,11 @@ func runCheck(c *cobra.Command, f *checkFlags, name string) error {
 	}
 	if f.inPlace && !f.repair {
 		return usageError{errors.New("check: --in-place goes with --repair")}
+	}
+	if sheetKind(name) == "" {
+		if err := checkRawFile(name); err != nil {
+			return err
+		}
 	}
 	l, dir, err := readLayout(name)
 	if err != nil {
