@@ -246,7 +246,7 @@ func gptAt(m *medium, ss int64) (Structure, bool) {
 			Index: int(i + 1), TypeGUID: guid(e[:16]), GUID: guid(e[16:32]),
 			FirstLBA: ef.le64(32), LastLBA: ef.le64(40), Name: utf16le(e[56:128]),
 		}
-		p.TypeName = gptTypeNames[p.TypeGUID]
+		p.TypeName = gptTypeName(p.TypeGUID)
 		if p.FirstLBA > 0 && p.FirstLBA < maxLBA {
 			p.Contains = contentAt(m, int64(p.FirstLBA)*ss)
 		}
@@ -262,14 +262,26 @@ func guid(b []byte) string {
 		binary.LittleEndian.Uint16(b[6:]), b[8:10], b[10:16])
 }
 
-var gptTypeNames = map[string]string{
-	"C12A7328-F81F-11D2-BA4B-00A0C93EC93B": "EFI System",
-	"21686148-6449-6E6F-744E-656564454649": "BIOS boot",
-	"EBD0A0A2-B9E5-4433-87C0-68B6B72699C7": "Microsoft basic data",
-	"0FC63DAF-8483-4772-8E79-3D69D8477DE4": "Linux filesystem",
-	"48465300-0000-11AA-AA11-00306543ECAC": "Apple HFS+",
-	"7C3457EF-0000-11AA-AA11-00306543ECAC": "Apple APFS",
-	"0657FD6D-A4AB-43C4-84E5-0933C84B4F4F": "Linux swap",
+// gptTypeName names a GPT partition type GUID (UEFI 2.x Table 5.7 and the
+// common OS types); a switch, so that nothing runs at program start.
+func gptTypeName(g string) string {
+	switch g {
+	case "C12A7328-F81F-11D2-BA4B-00A0C93EC93B":
+		return "EFI System"
+	case "21686148-6449-6E6F-744E-656564454649":
+		return "BIOS boot"
+	case "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7":
+		return "Microsoft basic data"
+	case "0FC63DAF-8483-4772-8E79-3D69D8477DE4":
+		return "Linux filesystem"
+	case "48465300-0000-11AA-AA11-00306543ECAC":
+		return "Apple HFS+"
+	case "7C3457EF-0000-11AA-AA11-00306543ECAC":
+		return "Apple APFS"
+	case "0657FD6D-A4AB-43C4-84E5-0933C84B4F4F":
+		return "Linux swap"
+	}
+	return ""
 }
 
 func utf16le(b []byte) string {

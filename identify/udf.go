@@ -330,19 +330,12 @@ func udfTag(m *medium, sec, ss int64, want int) ([]byte, bool) {
 
 // crcITU is the CRC of ECMA-167 3/7.2.6: CRC-ITU-T, polynomial
 // x^16 + x^12 + x^5 + 1, initial value 0, bits taken most significant
-// first.
+// first. Bit by bit: a descriptor is at most a block, and a table would be
+// built at the start of every program that links the package.
 func crcITU(b []byte) uint16 {
 	var crc uint16
 	for _, c := range b {
-		crc = crc<<8 ^ crcITUTable[byte(crc>>8)^c]
-	}
-	return crc
-}
-
-// crcITUTable holds the CRC of each byte value on its own.
-var crcITUTable = func() (t [256]uint16) {
-	for i := range t {
-		crc := uint16(i) << 8
+		crc ^= uint16(c) << 8
 		for range 8 {
 			if crc&0x8000 != 0 {
 				crc = crc<<1 ^ 0x1021
@@ -350,10 +343,9 @@ var crcITUTable = func() (t [256]uint16) {
 				crc <<= 1
 			}
 		}
-		t[i] = crc
 	}
-	return t
-}()
+	return crc
+}
 
 // dstring decodes a dstring (ECMA-167 1/7.2.12) in OSTA CS0 (UDF 2.1.1):
 // the last byte is the length used, the first the compression ID (8: one
