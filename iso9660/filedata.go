@@ -41,14 +41,23 @@ type fetched struct {
 func (s *stream) files() error {
 	w := s.w
 	total := w.Size()
+	// How many files are read ahead: the ring, the queues and the workers
+	// are no larger than that (none at all for an image of large files).
+	small := 0
+	for _, n := range w.files {
+		if n.Size <= prefetchMax && !w.isBootInfo(n) {
+			small++
+		}
+	}
+	slots := min(small, prefetchFiles)
 	// Results come back through a ring of slots: the k-th file read ahead
-	// uses slot k mod prefetchFiles, and a token per file in flight keeps
-	// a slot from being reused before the writer has taken its result.
-	ring := make([]chan fetched, prefetchFiles)
+	// uses slot k mod slots, and a token per file in flight keeps a slot
+	// from being reused before the writer has taken its result.
+	ring := make([]chan fetched, slots)
 	for i := range ring {
 		ring[i] = make(chan fetched, 1)
 	}
-	tokens := make(chan struct{}, prefetchFiles)
+	tokens := make(chan struct{}, slots)
 	// budget counts bytes in flight; a token per file bounds the count.
 	var mu sync.Mutex
 	cond := sync.NewCond(&mu)
@@ -56,7 +65,7 @@ func (s *stream) files() error {
 	stop := make(chan struct{})
 	defer close(stop)
 	type job struct{ file, seq int }
-	jobs := make(chan job, prefetchFiles)
+	jobs := make(chan job, slots)
 	go func() {
 		defer close(jobs)
 		seq := 0
@@ -85,14 +94,8 @@ func (s *stream) files() error {
 	}()
 	// As many workers as there are small files to read, up to
 	// prefetchWorkers: an image of a few large files starts none.
-	small := 0
-	for _, n := range w.files {
-		if n.Size <= prefetchMax && small < prefetchWorkers {
-			small++
-		}
-	}
 	var wg sync.WaitGroup
-	for range small {
+	for range min(small, prefetchWorkers) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -111,7 +114,7 @@ func (s *stream) files() error {
 					// parallel with the others.
 					f.sum = md5.Sum(data)
 				}
-				ring[j.seq%prefetchFiles] <- f
+				ring[j.seq%slots] <- f
 			}
 		}()
 	}
@@ -145,7 +148,7 @@ func (s *stream) files() error {
 		case n.Size > prefetchMax:
 			err = s.stream(n)
 		default:
-			f := <-ring[seq%prefetchFiles]
+			f := <-ring[seq%slots]
 			<-tokens
 			seq++
 			err = f.err
