@@ -32,6 +32,8 @@ type masterFlags struct {
 	allowLower, relaxed, leadingDots     bool
 	graftPoints, follow                  bool
 	excludes, excludeLists               []string
+	pathLists                            []string // -path-list FILE: more SOURCE arguments
+	logFile                              string   // -log-file FILE: messages go there
 	catalog                              string
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
@@ -131,6 +133,7 @@ cover the whole disc.
 	stringsVarP(fl, &f.excludes, "exclude-x", "x", "same as -m")
 	_ = fl.MarkHidden("exclude-x")
 	stringsVarP(fl, &f.excludeLists, "exclude-list", "", "read exclude globs from `FILE`, one per line")
+	stringsVarP(fl, &f.pathLists, "path-list", "", "read more SOURCE arguments from `FILE`, one per line, after those of the command line (- for standard input)")
 	fl.BoolVarP(&f.follow, "follow-links", "f", false, "store what symbolic links point to (loops are reported)")
 	fl.StringVarP(&f.volID, "volid", "V", "", "volume `ID` (32 characters)")
 	fl.StringVar(&f.volset, "volset", "", "volume set `ID`")
@@ -154,6 +157,7 @@ cover the whole disc.
 	fl.BoolVar(&f.reproducible, "reproducible", false, "byte-identical output for the same tree (like SOURCE_DATE_EPOCH=0)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or warnings")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "accepted for mkisofs compatibility")
+	fl.StringVar(&f.logFile, "log-file", "", "write warnings and messages to `FILE` instead of standard error")
 	fl.BoolVar(&f.asJSON, "json", false, "print a JSON summary on standard output (standard error with -o -)")
 	if !grow {
 		fl.StringVarP(&f.msinfo, "cdrecord-params", "C", "", "next session: `LAST,NEXT` = start of the last session and of the new one (cdrecord -msinfo); the image is the new session only")
@@ -164,18 +168,38 @@ cover the whole disc.
 	// accepted so existing command lines run: names are always UTF-8,
 	// hard links are always detected, big files are always multi-extent,
 	// and the relocation directory is always hidden (.rr_moved).
-	for _, name := range []string{"cache-inodes", "no-cache-inodes", "allow-limited-size", "hide-rr-moved", "disable-deep-relocation-off"} {
+	// -gui only makes mkisofs more verbose.
+	for _, name := range []string{"cache-inodes", "no-cache-inodes", "allow-limited-size", "hide-rr-moved", "disable-deep-relocation-off", "gui"} {
 		fl.Bool(name, false, "accepted for mkisofs compatibility")
 		_ = fl.MarkHidden(name)
 	}
-	fl.Var(funcValue{typ: "string", set: func(s string) error {
+	charset := func(s string) error {
 		switch strings.ToLower(s) {
 		case "utf-8", "utf8", "default":
 			return nil
 		}
 		return fmt.Errorf("charset %q: Spindle takes file names as bytes (UTF-8); only utf-8 is accepted", s)
-	}}, "input-charset", "accepted for mkisofs compatibility: utf-8 only")
-	_ = fl.MarkHidden("input-charset")
+	}
+	for _, name := range []string{"input-charset", "output-charset"} {
+		fl.Var(funcValue{typ: "string", set: charset}, name, "accepted for mkisofs compatibility: utf-8 only")
+		_ = fl.MarkHidden(name)
+	}
+	// -jcharset is -J -input-charset.
+	fl.Var(funcValue{typ: "string", set: func(s string) error {
+		f.joliet = true
+		return charset(s)
+	}}, "jcharset", "-J with an input charset (utf-8 only)")
+	_ = fl.MarkHidden("jcharset")
+	// One volume, number one, is all Spindle writes.
+	for _, name := range []string{"volset-size", "volset-seqno"} {
+		fl.Var(funcValue{typ: "string", set: func(s string) error {
+			if n, err := strconv.Atoi(s); err != nil || n != 1 {
+				return fmt.Errorf("%q: only a volume set of one volume (1) is supported", s)
+			}
+			return nil
+		}}, name, "accepted for mkisofs compatibility: 1 only")
+		_ = fl.MarkHidden(name)
+	}
 	return c, f
 }
 
@@ -185,11 +209,15 @@ cover the whole disc.
 type bootBuilder struct {
 	entries []iso9660.BootEntry
 	err     error
+	// next is set by --efi-boot: the next El Torito option starts a new
+	// entry, as if -eltorito-alt-boot had been given.
+	next bool
 }
 
 func (b *bootBuilder) cur() *iso9660.BootEntry {
-	if len(b.entries) == 0 {
+	if len(b.entries) == 0 || b.next {
 		b.entries = append(b.entries, iso9660.BootEntry{Floppy: true})
+		b.next = false
 	}
 	return &b.entries[len(b.entries)-1]
 }
@@ -221,14 +249,35 @@ func (b *bootBuilder) flags(fl *pflag.FlagSet) {
 			e.Image = s
 			return nil
 		})
-	str("efi-boot", "e", "El Torito EFI boot image `PATH` in the image (platform 0xEF, no emulation)",
+	efi := func(e *iso9660.BootEntry, s string) {
+		e.Image, e.Platform, e.Emulation, e.Floppy = s, eltorito.PlatformEFI, eltorito.NoEmulation, false
+	}
+	str("efi-image", "e", "El Torito EFI boot image `PATH` of the current entry (platform 0xEF, no emulation)",
 		func(e *iso9660.BootEntry, s string) error {
-			e.Image, e.Platform, e.Emulation, e.Floppy = s, eltorito.PlatformEFI, eltorito.NoEmulation, false
+			efi(e, s)
 			return nil
 		})
-	boolean("eltorito-alt-boot", "start a further boot entry", func(*iso9660.BootEntry) {
-		b.entries = append(b.entries, iso9660.BootEntry{Floppy: true})
-	})
+	// xorriso's --efi-boot is "-eltorito-alt-boot -e PATH -no-emul-boot
+	// -eltorito-alt-boot": an entry of its own, whatever comes before or
+	// after it.
+	fl.Var(funcValue{typ: "string", set: func(s string) error {
+		if len(b.entries) > 0 && !b.next && b.entries[len(b.entries)-1].Image != "" {
+			b.next = true
+		}
+		efi(b.cur(), s)
+		b.next = true
+		return nil
+	}}, "efi-boot", "EFI boot image `PATH` in a boot entry of its own (xorriso --efi-boot)")
+	alt := fl.VarPF(funcValue{typ: "bool", set: func(s string) error {
+		// The next option starts a new entry (after --efi-boot, which has
+		// ended its entry, it already does). Before any entry, or with
+		// nothing after it, it changes nothing (as in mkisofs).
+		if s == "true" && len(b.entries) > 0 {
+			b.next = true
+		}
+		return nil
+	}}, "eltorito-alt-boot", "", "start a further boot entry")
+	alt.NoOptDefVal = "true"
 	boolean("no-emul-boot", "no-emulation boot image", func(e *iso9660.BootEntry) {
 		e.Emulation, e.Floppy = eltorito.NoEmulation, false
 	})
@@ -239,9 +288,14 @@ func (b *bootBuilder) flags(fl *pflag.FlagSet) {
 	boolean("boot-info-table", "patch a boot information table into the boot image", func(e *iso9660.BootEntry) { e.InfoTable = true })
 	str("boot-load-size", "", "number of 512-byte `SECTORS` to load (no emulation; default the whole file)",
 		func(e *iso9660.BootEntry, s string) error {
+			if s == "full" {
+				// xorriso's word for the default: the whole file.
+				e.LoadSize = 0
+				return nil
+			}
 			n, err := strconv.ParseUint(s, 0, 16)
 			if err != nil || n == 0 {
-				return fmt.Errorf("want 1..65535 sectors, got %q", s)
+				return fmt.Errorf("want 1..65535 sectors or full, got %q", s)
 			}
 			e.LoadSize = uint16(n)
 			return nil
@@ -290,6 +344,21 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 		NoPad:       f.noPad,
 		TransTable:  f.transTable,
 		MD5:         f.md5,
+	}
+	// The fields of the volume descriptor (ECMA-119 §8.4) have fixed
+	// sizes; mkisofs refuses a longer text rather than cut it (xorriso
+	// too, for -V).
+	for _, fld := range []struct {
+		flag, val string
+		max       int
+	}{
+		{"-sysid", f.sysID, 32}, {"-V", f.volID, 32}, {"-volset", f.volset, 128},
+		{"-publisher", f.publisher, 128}, {"-p", f.preparer, 128}, {"-A", f.appID, 128},
+		{"-copyright", f.copyright, 37}, {"-abstract", f.abstract, 37}, {"-biblio", f.biblio, 37},
+	} {
+		if len(fld.val) > fld.max {
+			return nil, usageError{fmt.Errorf("%s %q: %d bytes, the volume descriptor field holds %d", fld.flag, fld.val, len(fld.val), fld.max)}
+		}
 	}
 	switch {
 	case f.rational:
@@ -397,6 +466,34 @@ func (f *masterFlags) excluder() (func(p, name string) bool, error) {
 	}, nil
 }
 
+// withPathLists appends to args the pathspecs of the -path-list files, one
+// per line (empty lines skipped), as mkisofs reads them after those of the
+// command line; "-" is standard input.
+func (f *masterFlags) withPathLists(stdin io.Reader, args []string) ([]string, error) {
+	for _, l := range f.pathLists {
+		var r io.Reader = stdin
+		if l != "-" {
+			fh, err := os.Open(l)
+			if err != nil {
+				return nil, usageError{fmt.Errorf("path list: %w", err)}
+			}
+			defer fh.Close()
+			r = fh
+		}
+		sc := bufio.NewScanner(r)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if line := strings.TrimRight(sc.Text(), "\r"); line != "" {
+				args = append(args, line)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, usageError{fmt.Errorf("path list %s: %w", l, err)}
+		}
+	}
+	return args, nil
+}
+
 // splitGraft splits "DEST=SRC" at the first unescaped '=' and removes the
 // backslash escapes of '=' and '\' (mkisofs -graft-points).
 func splitGraft(s string) (dest, src string, ok bool) {
@@ -442,6 +539,18 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		return err
 	}
 	stderr := c.ErrOrStderr()
+	if f.logFile != "" {
+		lf, err := os.Create(f.logFile)
+		if err != nil {
+			return outputError{fmt.Errorf("log file: %w", err)}
+		}
+		defer lf.Close()
+		stderr = lf
+	}
+	args, err = f.withPathLists(c.InOrStdin(), args)
+	if err != nil {
+		return err
+	}
 	tree := iso9660.NewTree()
 	if !f.quiet {
 		verb := c.Name()
@@ -502,7 +611,7 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	start := time.Now()
 	var prog *progress
-	if !f.quiet && !f.printSize && isTerminal(os.Stderr) {
+	if !f.quiet && !f.printSize && f.logFile == "" && isTerminal(os.Stderr) {
 		prog = newProgress(stderr, "master")
 		opt.Progress = prog.update
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -95,6 +96,10 @@ func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 				if hasVal {
 					a += "=" + val
 				}
+			} else if why, ok := mkisofsUnsupported(long); ok {
+				// A real option of those tools, not a bundle of one-letter
+				// flags ("-log-file" is not "-l -o g-file").
+				return nil, usageError{fmt.Errorf("%s: %s is an option of mkisofs or xorriso -as mkisofs that Spindle does not support%s (see %s --help)", cmd.Name(), a, why, cmd.CommandPath())}
 			} else if !shortBundle(fl, name) {
 				// mkisofs has no bundled one-letter flags: an unknown
 				// "-word" is an unknown option, reported as written, and
@@ -102,7 +107,11 @@ func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 				return nil, usageError{fmt.Errorf("%s: unknown option %s (see %s --help)", cmd.Name(), a, cmd.CommandPath())}
 			}
 		case strings.HasPrefix(a, "-") && len(a) == 2:
-			f = fl.ShorthandLookup(a[1:])
+			// -B (Sparc boot), -D (no deep relocation), -G (generic boot),
+			// -U (untranslated names), -z and -Z (compression).
+			if f = fl.ShorthandLookup(a[1:]); f == nil && strings.Contains("BDGUZz", a[1:]) {
+				return nil, usageError{fmt.Errorf("%s: %s is an option of mkisofs or xorriso -as mkisofs that Spindle does not support (see %s --help)", cmd.Name(), a, cmd.CommandPath())}
+			}
 		}
 		out = append(out, a)
 		if f != nil && f.NoOptDefVal == "" && !strings.Contains(a, "=") {
@@ -110,6 +119,64 @@ func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// mkisofsOptionNames lists the single-dash long options of mkisofs,
+// genisoimage and xorriso -as mkisofs (with '_' spelled '-') that spindle
+// master does not implement (a constant, split only when an unknown option
+// is met, so that nothing runs at program start). mkisofsArgs refuses them by name: pflag
+// would otherwise read many as bundles of one-letter flags, "-log-file" as
+// "-l -o g-file" and "-path-list" as "-p ath-list".
+const mkisofsOptionNames = `
+	allow-multidot alpha-boot apm-block-size append-partition appended-part-as-apm
+	appended-part-as-gpt application-use apple auto boot-catalog-hide boot-hfs-file
+	check-oldnames check-session checksum-list checksum-algorithm-iso
+	checksum-algorithm-template chrp-boot chrp-boot-part cluster-size dev dir-mode
+	disable-deep-relocation disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
+	dvd-video efi-boot-part efi-boot-image eltorito-id eltorito-selcrit embedded-boot
+	emul-toc file-mode file-name-limit for-backup force-rr generic-boot gid
+	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hardlinks hfs hfs-bless
+	hfs-bless-by hfs-creator hfs-parms hfs-type hfs-unlock hfs-volid hfsplus
+	hfsplus-block-size hfsplus-file-creator-type hfsplus-serial-no hidden hidden-list
+	hide hide-hfs hide-hfs-list hide-hfsplus hide-hfsplus-list hide-joliet
+	hide-joliet-list hide-joliet-trans-tbl hide-list hide-udf hide-udf-list
+	hppa-bootloader hppa-cmdline hppa-hdrversion hppa-kernel-32 hppa-kernel-64
+	hppa-ramdisk icon-position input-hfs-charset iso-mbr-part-type
+	isohybrid-apm-hfsplus isohybrid-gpt-basdat isohybrid-gpt-hfsplus isohybrid-mbr
+	jigdo-checksum-algorithm jigdo-exclude jigdo-force-checksum jigdo-force-md5
+	jigdo-jigdo jigdo-map jigdo-min-file-size jigdo-template jigdo-template-compress
+	joliet-utf16 ldots mac-boot-file mac-name magic map max-iso9660-filenames
+	mbr-force-bootable md5-list mips-boot mipsel-boot new-dir-mode no-bak
+	no-desktop no-emul-toc no-iso-translate no-limit-pathtables no-rr
+	no-split-symlink-components no-split-symlink-fields nobak norock old-empty
+	old-exclude old-root old-root-devno old-root-no-ino old-root-no-md5 outdev
+	output-hfs-charset part part-like-isohybrid partition-cyl-align partition-hd-cyl
+	partition-offset partition-sec-hd posix-h posix-l posix-p prep-boot
+	prep-boot-part probe protective-msdos-label quoted-path-list root root-info
+	rr-reloc-dir scdbackup-tag set-all-file-dates sort sort-weight
+	sort-weight-list sort-weight-patterns sparc-boot sparc-label split-output
+	stream-file-name stream-media-size sunx86-boot sunx86-label table-name
+	transparent-compression ucs-level udf udf-symlinks uid untranslated-filenames
+	untranslated-name-len use-fileversion version xa xattr xattr-any
+	zisofs-version-2 zisofs2-susp-z2 zisofs2-susp-zf`
+
+// mkisofsUnsupported reports whether name (dashes for underscores) is one
+// of mkisofsOptionNames, with a note on why for the families that need one.
+func mkisofsUnsupported(name string) (why string, ok bool) {
+	name = strings.ToLower(name)
+	if !slices.Contains(strings.Fields(mkisofsOptionNames), name) {
+		return "", false
+	}
+	switch {
+	case strings.HasPrefix(name, "hide") || strings.HasPrefix(name, "hidden"):
+		why = " (every file is in every tree: leave files out with -m or -exclude-list)"
+	case strings.HasPrefix(name, "hfs") || name == "udf" || name == "apple":
+		why = " (Spindle writes ISO 9660, Rock Ridge, Joliet and El Torito only)"
+	case strings.HasPrefix(name, "isohybrid") || strings.HasPrefix(name, "partition") ||
+		strings.Contains(name, "mbr") || strings.HasPrefix(name, "append"):
+		why = " (no MBR or GPT partition tables: the image boots from optical media through El Torito)"
+	}
+	return why, true
 }
 
 // shortBundle reports whether s (without the dash) is a bundle of
