@@ -26,7 +26,7 @@ func main() {
 
 // run executes one command line and returns the process exit status.
 func run(ctx context.Context, args []string) int {
-	root := newRootCmd()
+	root := newRootCmdFor(args)
 	args, err := mkisofsArgs(root, args)
 	if err == nil {
 		root.SetArgs(args)

@@ -11,7 +11,64 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// commands are spindle's commands, by the names and aliases that call
+// them on the command line (TestCommandTable checks them against each
+// command's Use and Aliases).
+var commands = []struct {
+	names []string
+	make  func() *cobra.Command
+}{
+	{[]string{"master"}, newMasterCmd},
+	{[]string{"grow"}, newGrowCmd},
+	{[]string{"relocate"}, newRelocateCmd},
+	{[]string{"convert"}, newConvertCmd},
+	{[]string{"split"}, newSplitCmd},
+	{[]string{"check"}, newCheckCmd},
+	{[]string{"drives"}, newDrivesCmd},
+	{[]string{"disc-info", "toc"}, newDiscInfoCmd},
+	{[]string{"msinfo"}, newMsinfoCmd},
+	{[]string{"eject"}, func() *cobra.Command { return newTrayCmd(true) }},
+	{[]string{"load"}, func() *cobra.Command { return newTrayCmd(false) }},
+	{[]string{"info"}, newInfoCmd},
+	{[]string{"ls"}, newLsCmd},
+	{[]string{"isosize"}, newIsosizeCmd},
+	{[]string{"extract"}, newExtractCmd},
+	{[]string{"identify"}, newIdentifyCmd},
+	{[]string{"verify"}, newVerifyCmd},
+	{[]string{"emulate"}, newEmulateCmd},
+	{[]string{"man"}, newManCmd},
+}
+
+// newRootCmdFor returns the command tree for a command line: only the
+// command args name when they start with one (other than man, which
+// documents them all), else all of them. Making every command, with its
+// flags and help, costs more memory than a job on large files needs.
+func newRootCmdFor(args []string) *cobra.Command {
+	if len(args) > 0 && args[0] != "man" {
+		for _, c := range commands {
+			if slices.Contains(c.names, args[0]) {
+				root := newRoot()
+				// No completion command either: "completion" is not the
+				// command being run.
+				root.CompletionOptions.DisableDefaultCmd = true
+				root.AddCommand(c.make())
+				return root
+			}
+		}
+	}
+	return newRootCmd()
+}
+
+// newRootCmd returns the whole command tree.
 func newRootCmd() *cobra.Command {
+	root := newRoot()
+	for _, c := range commands {
+		root.AddCommand(c.make())
+	}
+	return root
+}
+
+func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "spindle",
 		Short: "Master, burn, image, rescue, rip, inspect and convert optical media",
@@ -34,7 +91,6 @@ checks their raw sectors.
 		}
 		return usageError{fmt.Errorf("%s: %w (see %s --help)", c.Name(), err, c.CommandPath())}
 	})
-	root.AddCommand(newMasterCmd(), newGrowCmd(), newRelocateCmd(), newConvertCmd(), newSplitCmd(), newCheckCmd(), newDrivesCmd(), newDiscInfoCmd(), newMsinfoCmd(), newTrayCmd(true), newTrayCmd(false), newInfoCmd(), newLsCmd(), newIsosizeCmd(), newExtractCmd(), newIdentifyCmd(), newVerifyCmd(), newEmulateCmd(), newManCmd())
 	return root
 }
 
