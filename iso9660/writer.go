@@ -1367,7 +1367,23 @@ func (s *stream) write(b []byte) error {
 // zeroBlock is a block of zeros to write padding from.
 var zeroBlock [BlockSize]byte
 
+// zeroHoleMin is the shortest run of zeros left as a hole when the output
+// takes holes (FileRangeWriter): shorter ones go through the buffer.
+const zeroHoleMin = 16 * BlockSize
+
 func (s *stream) zeros(n int64) error {
+	if s.direct != nil && n >= zeroHoleMin {
+		// A long run of zeros (the system area, the final padding) is a
+		// hole in an output that can make one: nothing to write or buffer.
+		if err := s.bw.Flush(); err != nil {
+			return err
+		}
+		if err := s.direct.Hole(n); err != nil {
+			return err
+		}
+		s.advance(n)
+		return nil
+	}
 	for n > 0 {
 		k := min(n, BlockSize)
 		if err := s.write(zeroBlock[:k]); err != nil {
