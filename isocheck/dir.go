@@ -241,6 +241,8 @@ func (w *walker) dir(d dirJob, num int, queue []dirJob) []dirJob {
 		idx     int    // records seen
 		prev    []byte // previous identifier (after ".."), for §9.3 order
 		prevFl  byte
+		prevOff int64
+		order   = newSortCheck(dirRules(w.h.kind))
 		pending []byte // identifier of an unfinished multi-extent file
 		pendOff int64
 		names   map[string]bool // Rock Ridge names
@@ -310,15 +312,14 @@ func (w *walker) dir(d dirJob, num int, queue []dirJob) []dirJob {
 			c.add(Error, pendOff, w.sdRec, joinPath(d.path, display(pending, w.ucs2)), "multi-extent file has no final record: the next record names another file (ECMA-119 §6.5.1, §9.1.6 bit 7)")
 		}
 		if prev != nil && !cont {
-			cmp := compareIdent(units(prev, w.ucs2), units(r.ident, w.ucs2))
-			switch {
-			case cmp > 0:
-				c.add(Error, roff, w.sdRec, path, "out of order: it follows %q (ECMA-119 §9.3)", display(prev, w.ucs2))
-			case bytes.Equal(prev, r.ident) && (prevFl|r.flags)&flagAssociated == 0:
-				c.add(Error, roff, w.sdRec, path, "a second record with the same identifier (ECMA-119 §6.8.2.1, §9.3)")
+			// ECMA-119 §6.8.1.2, §9.3; for Joliet, see sortRule.
+			if why := order.next(units(prev, w.ucs2), units(r.ident, w.ucs2), roff); why != "" {
+				c.add(Error, roff, w.sdRec, path, "out of order: it follows %q, %s", display(prev, w.ucs2), why)
+			} else if bytes.Equal(prev, r.ident) && (prevFl|r.flags)&flagAssociated == 0 {
+				c.add(Error, roff, w.sdRec, path, "a second record with the identifier %q, the first at byte %d: a reader that goes by these identifiers sees one file of the two (ECMA-119 §9.3)", display(prev, w.ucs2), prevOff)
 			}
 		}
-		prev, prevFl = r.ident, r.flags
+		prev, prevFl, prevOff = r.ident, r.flags, roff
 		pending = nil
 		if r.flags&flagMulti != 0 {
 			pending, pendOff = r.ident, roff
@@ -451,6 +452,8 @@ func (w *walker) dotdot(r record, d dirJob, su suspInfo) {
 		// libisofs writes Joliet trees so; readers go by the parent they
 		// came from.
 		c.add(Warning, r.off+2, w.sdDir, d.path, "the '..' record points to the directory itself (block %d), not to its parent at block %d (ECMA-119 §6.8.2.2)", r.extent, d.parentExt)
+	} else if r.extent == d.extent && d.depth > 1 && !su.pl {
+		c.add(Error, r.off+2, w.sdDir, d.path, "the '..' record points to block %d, the directory itself, not to its parent at block %d (ECMA-119 §6.8.2.2)", r.extent, d.parentExt)
 	} else if r.extent != d.parentExt && !su.pl {
 		c.add(Error, r.off+2, w.sdDir, d.path, "the '..' record points to block %d, not to the parent directory at block %d (ECMA-119 §6.8.2.2)", r.extent, d.parentExt)
 	}

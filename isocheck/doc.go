@@ -19,14 +19,18 @@
 //     one: record lengths, records that cross a block boundary (§6.8.1.1),
 //     the '.' and '..' records (§6.8.2.2), identifiers (§7.5, §7.6; '/'
 //     and NUL, or a name that reads as "." or "..", are errors), the order
-//     of records (§9.3), file flags (§9.1.6), multi-extent files (§6.5.1),
-//     directory loops and depth (§6.8.2.1);
+//     of records (§9.3; in Joliet hierarchies also the code-unit order
+//     libisofs and genisoimage use, see sortRule), file flags (§9.1.6),
+//     multi-extent files (§6.5.1), directory loops and depth (§6.8.2.1);
+//     an ISO 9660:1999 enhanced volume descriptor that records the
+//     primary root directory and path tables is that same hierarchy, and
+//     is not checked again;
 //   - extents that overlap: two different files, or a file and a
 //     directory, path table or descriptor, sharing bytes (§6.4). The same
 //     extent recorded twice (hard links, identical files stored once, the
 //     primary and Joliet names of one file) is not an overlap;
 //   - the path tables (§6.9, §9.4): type L and type M readable, equal, in
-//     order (§9.4.3), and matching the hierarchy entry by entry;
+//     order (§6.9.1), and matching the hierarchy entry by entry;
 //   - the System Use Sharing Protocol (SUSP 1.12 §4, §5): the SP entry
 //     and its check bytes, entry lengths, continuation areas (inside the
 //     volume, of sane length, without loops), the ER entry; and Rock

@@ -2,6 +2,7 @@ package isocheck
 
 import (
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -35,9 +36,18 @@ func units(b []byte, ucs2 bool) []uint16 {
 // same way; then by version number (after SEPARATOR 2, ';') in descending
 // order when both have one. It returns 0 for identifiers those rules do
 // not order.
-func compareIdent[U unit](a, b []U) int {
-	an, ae, av := splitIdent(a)
-	bn, be, bv := splitIdent(b)
+func compareIdent[U unit](a, b []U) int { return compareSplit(a, b, false) }
+
+// compareIdentLast is compareIdent with the extension taken after the
+// last '.' rather than the first. ECMA-119 §7.5.1 allows a single
+// SEPARATOR 1, so the two agree on conforming identifiers; names with
+// several dots (Joliet's, relaxed primary ones) are split at the last dot
+// by some writers (libarchive).
+func compareIdentLast[U unit](a, b []U) int { return compareSplit(a, b, true) }
+
+func compareSplit[U unit](a, b []U, last bool) int {
+	an, ae, av := splitIdentAt(a, last)
+	bn, be, bv := splitIdentAt(b, last)
 	if c := comparePadded(an, bn); c != 0 {
 		return c
 	}
@@ -59,7 +69,11 @@ func compareIdent[U unit](a, b []U) int {
 // splitIdent splits an identifier into name, extension and version
 // (ECMA-119 §7.5.1), -1 when there is none; a ';' not followed by digits
 // is no separator.
-func splitIdent[U unit](s []U) (name, ext []U, version int) {
+func splitIdent[U unit](s []U) (name, ext []U, version int) { return splitIdentAt(s, false) }
+
+// splitIdentAt is splitIdent, the extension taken after the last '.' if
+// last is set.
+func splitIdentAt[U unit](s []U, last bool) (name, ext []U, version int) {
 	version = -1
 	i := len(s) - 1
 	for i >= 0 && s[i] != ';' {
@@ -80,13 +94,29 @@ func splitIdent[U unit](s []U) (name, ext []U, version int) {
 			s, version = s[:i], v
 		}
 	}
-	for j, c := range s {
+	j := -1
+	for k, c := range s {
 		if c == '.' {
-			return s[:j], s[j+1:], version
+			j = k
+			if !last {
+				break
+			}
 		}
+	}
+	if j >= 0 {
+		return s[:j], s[j+1:], version
 	}
 	return s, nil, version
 }
+
+// compareUnits orders two identifiers by their code units, as bytes.Compare
+// does: a shorter identifier that is a prefix of the other comes first.
+func compareUnits(a, b []uint16) int { return slices.Compare(a, b) }
+
+// comparePaddedUnits orders two whole identifiers, the shorter padded on
+// the right with (20) fillers, as ECMA-119 §6.9.1 orders the directory
+// identifiers of a path table.
+func comparePaddedUnits(a, b []uint16) int { return comparePadded(a, b) }
 
 func comparePadded[U unit](a, b []U) int {
 	for i := 0; i < len(a) || i < len(b); i++ {

@@ -3,7 +3,6 @@ package isocheck
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 )
 
 // maxPathTableReports bounds the mismatches reported per path table.
@@ -58,10 +57,10 @@ func (c *checker) checkPathTables(h *hierarchy, want []ptEntry, ucs2 bool) {
 	}
 	var l, m []ptEntry
 	if tables[0] != nil {
-		l = c.parsePathTable(tables[0], int64(h.pt[0])*BlockSize, sdL, binary.LittleEndian, ucs2)
+		l = c.parsePathTable(tables[0], int64(h.pt[0])*BlockSize, sdL, binary.LittleEndian, h.kind)
 	}
 	if tables[2] != nil {
-		m = c.parsePathTable(tables[2], int64(h.pt[2])*BlockSize, sdM, binary.BigEndian, ucs2)
+		m = c.parsePathTable(tables[2], int64(h.pt[2])*BlockSize, sdM, binary.BigEndian, h.kind)
 	}
 	if l != nil && m != nil {
 		if !samePathTable(l, m) {
@@ -84,9 +83,12 @@ func (c *checker) checkPathTables(h *hierarchy, want []ptEntry, ucs2 bool) {
 }
 
 // parsePathTable decodes a path table (ECMA-119 §9.4) and checks its
-// order (§9.4.3).
-func (c *checker) parsePathTable(b []byte, base int64, sd string, order binary.ByteOrder, ucs2 bool) []ptEntry {
+// order (§6.9.1): by level, then by parent number, then by directory
+// identifier (see sortRule for the orders admitted).
+func (c *checker) parsePathTable(b []byte, base int64, sd string, order binary.ByteOrder, kind int) []ptEntry {
+	ucs2 := kind == hierJoliet
 	var t []ptEntry
+	var sorted *sortCheck // the entries with the parent of the last one
 	for p := 0; p < len(b); {
 		off := base + int64(p)
 		if len(t) > maxDirs {
@@ -105,15 +107,20 @@ func (c *checker) parsePathTable(b []byte, base int64, sd string, order binary.B
 		}
 		e := ptEntry{extent: order.Uint32(b[p+2:]), parent: int(order.Uint16(b[p+6:])), ident: b[p+8 : p+8+n], off: off}
 		num := len(t) + 1
+		if num <= 2 || e.parent != t[num-2].parent {
+			sorted = newSortCheck(pathTableRules(kind))
+		}
 		switch {
 		case num == 1 && (n != 1 || e.ident[0] != 0 || e.parent != 1):
-			c.add(Error, off, sd, "", "the first entry is not the root (identifier 0x00, parent 1; ECMA-119 §9.4.3, §9.4.5)")
+			c.add(Error, off, sd, "", "the first entry is not the root (identifier 0x00, parent 1; ECMA-119 §6.9.1, §9.4.4)")
 		case num > 1 && (e.parent < 1 || e.parent >= num):
-			c.add(Error, off, sd, "", "entry %d names parent %d, which is not an earlier entry (ECMA-119 §9.4.3)", num, e.parent)
+			c.add(Error, off, sd, "", "entry %d names parent %d, which is not an earlier entry (ECMA-119 §6.9.1, §9.4.4)", num, e.parent)
 		case num > 1 && e.parent < t[num-2].parent:
-			c.add(Error, off, sd, "", "entry %d (parent %d) follows one with parent %d: not ordered by parent number (ECMA-119 §9.4.3)", num, e.parent, t[num-2].parent)
-		case num > 2 && e.parent == t[num-2].parent && compareIdent(units(t[num-2].ident, ucs2), units(e.ident, ucs2)) > 0:
-			c.add(Error, off, sd, "", "entry %d %q follows %q of the same parent: not ordered by identifier (ECMA-119 §9.4.3, §9.3)", num, display(e.ident, ucs2), display(t[num-2].ident, ucs2))
+			c.add(Error, off, sd, "", "entry %d (parent %d) follows one with parent %d: not ordered by parent number (ECMA-119 §6.9.1)", num, e.parent, t[num-2].parent)
+		case num > 2 && e.parent == t[num-2].parent:
+			if why := sorted.next(units(t[num-2].ident, ucs2), units(e.ident, ucs2), off); why != "" {
+				c.add(Error, off, sd, "", "entry %d %q follows %q of the same parent: not ordered by identifier, %s", num, display(e.ident, ucs2), display(t[num-2].ident, ucs2), why)
+			}
 		}
 		t = append(t, e)
 		p += need
@@ -134,26 +141,63 @@ func samePathTable(a, b []ptEntry) bool {
 }
 
 // comparePathTable reports where a path table differs from the
-// hierarchy's directories.
+// hierarchy's directories (want, in the walk's order, which is the
+// records' order). Entries are matched by parent and identifier rather
+// than by position, so that a table whose siblings follow another order
+// than the directory records (both may be right, see sortRule; a wrong
+// order is reported by parsePathTable) is not reported entry by entry.
 func (c *checker) comparePathTable(t, want []ptEntry, sd string, base int64, ucs2 bool) {
 	if len(t) != len(want) {
 		c.add(Error, base, sd, "", "%d entries, but the hierarchy has %d directories (ECMA-119 §6.9.1)", len(t), len(want))
 	}
+	if len(t) == 0 || len(want) == 0 {
+		return
+	}
+	type key struct {
+		parent int // index in want
+		ident  string
+	}
+	children := make(map[key][]int, len(want))
+	for i := 1; i < len(want); i++ {
+		k := key{want[i].parent - 1, string(want[i].ident)}
+		children[k] = append(children[k], i)
+	}
+	matched := make([]bool, len(want))
+	index := make([]int, len(t)) // entry -> index in want, -1 if none
+	index[0], matched[0] = 0, true
 	reported := 0
-	for i := 0; i < min(len(t), len(want)) && reported < maxPathTableReports; i++ {
-		g, w := t[i], want[i]
-		var msg string
-		switch {
-		case !bytes.Equal(g.ident, w.ident):
-			msg = fmt.Sprintf("entry %d is %q, but directory %d in path table order is %s (ECMA-119 §9.4.3)", i+1, display(g.ident, ucs2), i+1, w.path)
-		case g.extent != w.extent:
-			msg = fmt.Sprintf("entry %d points to block %d, but directory %s is at block %d (ECMA-119 §9.4.4)", i+1, g.extent, w.path, w.extent)
-		case g.parent != w.parent:
-			msg = fmt.Sprintf("entry %d names parent %d, but the parent of %s is entry %d (ECMA-119 §9.4.6)", i+1, g.parent, w.path, w.parent)
-		default:
+	report := func(off int64, format string, args ...any) {
+		if reported < maxPathTableReports {
+			c.add(Error, off, sd, "", format, args...)
+		}
+		reported++
+	}
+	if t[0].extent != want[0].extent {
+		report(t[0].off, "entry 1 points to block %d, but the root directory is at block %d (ECMA-119 §9.4.3)", t[0].extent, want[0].extent)
+	}
+	for i := 1; i < len(t); i++ {
+		g := t[i]
+		index[i] = -1
+		if g.parent < 1 || g.parent > i || index[g.parent-1] < 0 {
+			continue // a bad parent number (reported) or an entry matching nothing
+		}
+		parent := want[index[g.parent-1]]
+		k := key{index[g.parent-1], string(g.ident)}
+		cands := children[k]
+		if len(cands) == 0 {
+			report(g.off, "entry %d %q names parent %d, %s, which has no subdirectory of that name (ECMA-119 §9.4.4, §9.4.5)", i+1, display(g.ident, ucs2), g.parent, parent.path)
 			continue
 		}
-		c.add(Error, g.off, sd, "", "%s", msg)
-		reported++
+		w := cands[0]
+		children[k] = cands[1:]
+		index[i], matched[w] = w, true
+		if g.extent != want[w].extent {
+			report(g.off, "entry %d points to block %d, but directory %s is at block %d (ECMA-119 §9.4.3)", i+1, g.extent, want[w].path, want[w].extent)
+		}
+	}
+	for i, ok := range matched {
+		if !ok {
+			report(base, "directory %s (block %d) has no entry (ECMA-119 §6.9.3)", want[i].path, want[i].extent)
+		}
 	}
 }

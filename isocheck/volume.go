@@ -146,6 +146,7 @@ func (c *checker) checkDescriptors() ([]*hierarchy, error) {
 	if pvd == nil {
 		return nil, nil // a block size other than 2048: nothing more is checked
 	}
+	hs = dropShared(hs)
 	for _, off := range svdSizes {
 		vb, err := c.read(off+80, 8)
 		if err != nil {
@@ -161,6 +162,35 @@ func (c *checker) checkDescriptors() ([]*hierarchy, error) {
 		}
 	}
 	return hs, nil
+}
+
+// dropShared drops from hs the supplementary hierarchies that are the
+// primary one described again. ISO 9660:1999 §8.5 (level 4, as
+// genisoimage -iso-level 4 writes it) adds an enhanced volume descriptor,
+// a supplementary descriptor of version 2 and file structure version 2
+// without escape sequences, and lets it record the same root directory
+// and path tables as the primary volume descriptor: the structures are
+// then shared, which is not the overlap ECMA-119 §6.4 forbids, and
+// checking them a second time would only repeat what the primary
+// hierarchy's check says. Only a descriptor that records exactly the
+// primary root directory (location and data length) and path table
+// fields is dropped; a Joliet one never is (UCS-2 identifiers cannot be
+// the primary hierarchy's), nor one sharing only part of the primary
+// hierarchy, whose overlaps are reported.
+func dropShared(hs []*hierarchy) []*hierarchy {
+	if len(hs) == 0 || hs[0].kind != hierPrimary {
+		return hs
+	}
+	p := hs[0]
+	out := hs[:1]
+	for _, h := range hs[1:] {
+		if h.kind == hierSupplementary && string(h.root[2:18]) == string(p.root[2:18]) &&
+			h.ptSize == p.ptSize && h.pt == p.pt {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // checkVersion checks a descriptor's version byte (ECMA-119 §8.1.2).
