@@ -35,6 +35,10 @@ type Node struct {
 	Rdev uint64
 	// Target is a symbolic link's target.
 	Target string
+	// Hide says which hierarchies leave the node (and, for a directory,
+	// its subtree) out, or mark it hidden (mkisofs -hide, -hide-joliet,
+	// -hidden). Its data is written all the same.
+	Hide HideFlags
 
 	// src names where the content comes from, for error messages. Empty
 	// for a host file whose path is its parent's plus its name: storing
@@ -78,6 +82,22 @@ func (n *Node) content() (io.ReadCloser, error) {
 	}
 	return n.open()
 }
+
+// HideFlags select how a node is hidden in the image's hierarchies.
+type HideFlags uint8
+
+const (
+	// HidePrimary leaves the node out of the ISO 9660 (and Rock Ridge)
+	// hierarchy (mkisofs -hide).
+	HidePrimary HideFlags = 1 << iota
+	// HideJoliet leaves the node out of the Joliet hierarchy (mkisofs
+	// -hide-joliet).
+	HideJoliet
+	// HideExistence sets the Existence bit of the node's directory records
+	// (ECMA-119 §9.1.6 bit 0) in the hierarchies that hold it (mkisofs
+	// -hidden).
+	HideExistence
+)
 
 // Source returns where the node comes from: a host path, or a description.
 func (n *Node) Source() string {
@@ -172,6 +192,9 @@ type HostOptions struct {
 	// FollowLinks stores what symbolic links point to instead of the links
 	// (mkisofs -f). Loops are detected and reported.
 	FollowLinks bool
+	// Hide, when set, gives each host file its Node.Hide flags; path and
+	// name as for Exclude.
+	Hide func(path, name string) HideFlags
 }
 
 // mkdirAll returns the directory at image path p, creating missing
@@ -286,6 +309,9 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 				return err
 			}
 			n.Name = path.Base("/" + strings.Trim(dest, "/"))
+			if opt.Hide != nil {
+				n.Hide = opt.Hide(src, name)
+			}
 			if dir, err = t.place(parent, n); err != nil {
 				return err
 			}
@@ -306,6 +332,9 @@ func (t *Tree) AddHost(dest, src string, opt *HostOptions) error {
 		return err
 	}
 	n.src = src
+	if opt.Hide != nil {
+		n.Hide = opt.Hide(src, filepath.Base(src))
+	}
 	n.Name = name
 	_, err = t.place(parent, n)
 	return err
@@ -472,11 +501,11 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 	nameZ := make([]byte, 0, 256)
 	for _, name := range names {
 		h := hostRef{dirfd: fd, dir: p}
-		if w.opt.Exclude != nil {
+		if w.opt.Exclude != nil || w.opt.Hide != nil {
 			h.path = joinHost(p, name)
-			if w.opt.Exclude(h.path, name) {
-				continue
-			}
+		}
+		if w.opt.Exclude != nil && w.opt.Exclude(h.path, name) {
+			continue
 		}
 		nameZ = cString(nameZ, name)
 		h.nameZ = nameZ
@@ -486,6 +515,9 @@ func (w *hostWalker) readDir(p string, dir *Node) ([]subdir, error) {
 		n, err := w.node(h, name, &st)
 		if err != nil {
 			return nil, err
+		}
+		if w.opt.Hide != nil {
+			n.Hide = w.opt.Hide(h.path, name)
 		}
 		if derive {
 			n.parent = dir // so that Source works before n is placed

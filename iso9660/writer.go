@@ -84,6 +84,9 @@ type Options struct {
 	// catalog; empty hides it (it then has no directory entry).
 	Boot        []BootEntry
 	BootCatalog string
+	// CatalogHide hides the named boot catalog as Node.Hide does (the
+	// catalog is still written and found through the boot record).
+	CatalogHide HideFlags
 	// NoPad leaves out the 150 blocks of zeros at the end of the image
 	// that mkisofs and xorriso add so that read-ahead past the last file
 	// never hits the unreadable run-out of a TAO track.
@@ -155,6 +158,9 @@ type Writer struct {
 	files      []*Node // data-bearing nodes in the order their data is written
 	boot       []bootPlan
 	catalog    *Node // catalog node when it has a name, else nil
+	// hidPrimary is set when a node is hidden from the primary
+	// hierarchy: layout then finds its data a place of its own.
+	hidPrimary bool
 	catLBA     uint32
 	catSize    uint32
 
@@ -291,6 +297,9 @@ func (w *Writer) prepareNodes() error {
 	links := map[[2]uint64]*Node{}
 	var visit func(n *Node) error
 	visit = func(n *Node) error {
+		if n.Hide&HidePrimary != 0 {
+			w.hidPrimary = true
+		}
 		serial++
 		n.serial = serial
 		n.first, n.nlink = nil, 1
@@ -423,7 +432,7 @@ func (w *Writer) addTransTables(n *Node) {
 		w.trans = map[*Node][]byte{}
 	}
 	for _, c := range n.children {
-		if c.IsDir() {
+		if c.IsDir() && c.Hide&HidePrimary == 0 {
 			w.addTransTables(c)
 		}
 	}
@@ -506,6 +515,9 @@ func (w *Writer) addCatalog() error {
 	}
 	n, err := w.lookup(w.opt.BootCatalog)
 	w.catalog = n
+	if n != nil {
+		n.Hide = w.opt.CatalogHide
+	}
 	return err
 }
 
@@ -630,7 +642,7 @@ func (w *Writer) buildPrimary() (*wtree, error) {
 			children = d.node.children
 		}
 		for _, c := range children {
-			if !c.IsDir() {
+			if !c.IsDir() || c.Hide&HidePrimary != 0 {
 				continue
 			}
 			sub := &wdir{node: c, parent: d, rrParent: d, depth: d.depth + 1}
@@ -706,6 +718,9 @@ func (w *Writer) primaryRecords(d *wdir) error {
 	if d.node != nil {
 		items = make([]item, 0, len(d.node.children)+1)
 		for _, c := range d.node.children {
+			if c.Hide&HidePrimary != 0 {
+				continue
+			}
 			if c.IsDir() {
 				s := subOf(c)
 				if s.moved {
@@ -752,6 +767,7 @@ func (w *Writer) primaryRecords(d *wdir) error {
 	for i, it := range items {
 		idBuf = append(idBuf, names[i]...)
 		id := idBuf[len(idBuf)-len(names[i]) : len(idBuf) : len(idBuf)]
+		ex := existence(it.node)
 		switch it.kind {
 		case recFile:
 			parts := fileParts(it.node)
@@ -763,17 +779,17 @@ func (w *Writer) primaryRecords(d *wdir) error {
 				}
 			}
 			for p := range parts {
-				r := newRec(wrec{ident: id, node: it.node, kind: recFile, part: int32(p), parts: int32(parts)})
+				r := newRec(wrec{ident: id, node: it.node, kind: recFile, part: int32(p), parts: int32(parts), flags: ex})
 				if p < parts-1 {
-					r.flags = 0x80 // ECMA-119 §9.1.6: not the final record of the file
+					r.flags |= 0x80 // ECMA-119 §9.1.6: not the final record of the file
 				}
 				recs = append(recs, r)
 			}
 		case recDir, recMoved:
 			it.sub.ident = id
-			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: it.kind, flags: 2}))
+			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: it.kind, flags: 2 | ex}))
 		case recPlaceholder:
-			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder}))
+			recs = append(recs, newRec(wrec{ident: id, node: it.node, dir: it.sub, kind: recPlaceholder, flags: ex}))
 		}
 	}
 	sortRecs(recs)
@@ -783,6 +799,33 @@ func (w *Writer) primaryRecords(d *wdir) error {
 }
 
 func dirNode(d *wdir) *Node { return d.node }
+
+// existence is the Existence bit of a node's directory records (ECMA-119
+// §9.1.6 bit 0): set for a file hidden with HideExistence.
+func existence(n *Node) byte {
+	if n.Hide&HideExistence != 0 {
+		return 1
+	}
+	return 0
+}
+
+// jolietChildren returns the entries of directory n that the Joliet
+// hierarchy holds.
+func jolietChildren(n *Node) []*Node {
+	for i, c := range n.children {
+		if c.Hide&HideJoliet == 0 {
+			continue
+		}
+		kids := slices.Clone(n.children[:i])
+		for _, c := range n.children[i+1:] {
+			if c.Hide&HideJoliet == 0 {
+				kids = append(kids, c)
+			}
+		}
+		return kids
+	}
+	return n.children
+}
 
 // The identifiers of "." and ".." (ECMA-119 §6.8.2.2), shared by every
 // directory; never written to.
@@ -833,8 +876,9 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 	root.parent, root.rrParent = root, root
 	var build func(d *wdir)
 	build = func(d *wdir) {
-		ents := make([]NameEntry, len(d.node.children))
-		for i, c := range d.node.children {
+		children := jolietChildren(d.node)
+		ents := make([]NameEntry, len(children))
+		for i, c := range children {
 			ents[i] = NameEntry{Name: c.Name, Dir: c.IsDir()}
 		}
 		// No ";1" on Joliet names: genisoimage and xorriso leave it out, and
@@ -861,7 +905,8 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 		}
 		slices.SortStableFunc(order, func(a, b int32) int { return CompareJoliet(names[a], names[b]) })
 		for _, i := range order {
-			c := d.node.children[i]
+			c := children[i]
+			ex := existence(c)
 			id := idBuf[: 2*len(names[i]) : 2*len(names[i])]
 			idBuf = idBuf[len(id):]
 			for k, u := range names[i] {
@@ -870,14 +915,14 @@ func (w *Writer) buildJoliet() (*wtree, error) {
 			if c.IsDir() {
 				sub := &wdir{node: c, ident: id, parent: d, rrParent: d, depth: d.depth + 1}
 				d.subs = append(d.subs, sub)
-				d.recs = append(d.recs, newRec(wrec{ident: id, node: c, dir: sub, kind: recDir, flags: 2}))
+				d.recs = append(d.recs, newRec(wrec{ident: id, node: c, dir: sub, kind: recDir, flags: 2 | ex}))
 				continue
 			}
 			parts := fileParts(c)
 			for p := range parts {
-				r := newRec(wrec{ident: id, node: c, kind: recFile, part: int32(p), parts: int32(parts)})
+				r := newRec(wrec{ident: id, node: c, kind: recFile, part: int32(p), parts: int32(parts), flags: ex})
 				if p < parts-1 {
-					r.flags = 0x80
+					r.flags |= 0x80
 				}
 				d.recs = append(d.recs, r)
 			}
@@ -1006,7 +1051,7 @@ func (w *Writer) nlink(n *Node, r *wrec) uint32 {
 	if n.IsDir() {
 		c := uint32(2)
 		for _, ch := range n.children {
-			if ch.IsDir() {
+			if ch.IsDir() && ch.Hide&HidePrimary == 0 {
 				c++
 			}
 		}
@@ -1170,23 +1215,55 @@ func (w *Writer) layout() error {
 	// File data in the order of the primary hierarchy.
 	w.dataLBA = next
 	w.files = w.files[:0]
+	place := func(n *Node) error {
+		if !n.Mode.IsRegular() || n.first != nil || n == w.catalog || n.prev != nil {
+			return nil
+		}
+		n.lba = 0
+		if n.Size == 0 {
+			return nil
+		}
+		n.lba = next
+		blocks := (n.Size + BlockSize - 1) / BlockSize
+		if int64(next)+blocks > 0xFFFFFFFF-padBlocks {
+			return &PathError{Path: n.Source(), Err: errors.New("image over 8 TiB: beyond ISO 9660's 32-bit block numbers")}
+		}
+		next += uint32(blocks)
+		w.files = append(w.files, n)
+		return nil
+	}
 	for _, d := range w.primary.dirs {
 		for _, r := range d.recs {
-			n := r.node
-			if r.kind != recFile || r.part != 0 || !n.Mode.IsRegular() || n.first != nil || n == w.catalog || n.prev != nil {
+			if r.kind != recFile || r.part != 0 {
 				continue
 			}
-			n.lba = 0
-			if n.Size == 0 {
-				continue
+			if err := place(r.node); err != nil {
+				return err
 			}
-			n.lba = next
-			blocks := (n.Size + BlockSize - 1) / BlockSize
-			if int64(next)+blocks > 0xFFFFFFFF-padBlocks {
-				return &PathError{Path: n.Source(), Err: errors.New("image over 8 TiB: beyond ISO 9660's 32-bit block numbers")}
+		}
+	}
+	if w.hidPrimary {
+		// The files hidden from the primary hierarchy follow (mkisofs
+		// writes hidden files all the same): the Joliet hierarchy or a
+		// boot entry may need their data.
+		var hidden func(n *Node, in bool) error
+		hidden = func(n *Node, in bool) error {
+			in = in || n.Hide&HidePrimary != 0
+			if !n.IsDir() {
+				if in {
+					return place(n)
+				}
+				return nil
 			}
-			next += uint32(blocks)
-			w.files = append(w.files, n)
+			for _, c := range n.children {
+				if err := hidden(c, in); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := hidden(w.tree.root, false); err != nil {
+			return err
 		}
 	}
 	if w.md5 != nil {

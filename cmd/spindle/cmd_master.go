@@ -32,6 +32,9 @@ type masterFlags struct {
 	allowLower, relaxed, leadingDots     bool
 	graftPoints, follow                  bool
 	excludes, excludeLists               []string
+	hide, hideLists                      []string // -hide, -hide-list: not in the ISO 9660 tree
+	hideJoliet, hideJolietLists          []string // -hide-joliet, -hide-joliet-list
+	hidden, hiddenLists                  []string // -hidden, -hidden-list: the Existence bit
 	pathLists                            []string // -path-list FILE: more SOURCE arguments
 	logFile                              string   // -log-file FILE: messages go there
 	catalog                              string
@@ -133,6 +136,12 @@ cover the whole disc.
 	stringsVarP(fl, &f.excludes, "exclude-x", "x", "same as -m")
 	_ = fl.MarkHidden("exclude-x")
 	stringsVarP(fl, &f.excludeLists, "exclude-list", "", "read exclude globs from `FILE`, one per line")
+	stringsVarP(fl, &f.hide, "hide", "", "leave files whose name or path matches `GLOB` out of the ISO 9660 and Rock Ridge tree (repeatable; still written)")
+	stringsVarP(fl, &f.hideLists, "hide-list", "", "read -hide globs from `FILE`, one per line")
+	stringsVarP(fl, &f.hideJoliet, "hide-joliet", "", "leave files whose name or path matches `GLOB` out of the Joliet tree (repeatable)")
+	stringsVarP(fl, &f.hideJolietLists, "hide-joliet-list", "", "read -hide-joliet globs from `FILE`, one per line")
+	stringsVarP(fl, &f.hidden, "hidden", "", "set the hidden (Existence) bit of files whose name or path matches `GLOB` (repeatable)")
+	stringsVarP(fl, &f.hiddenLists, "hidden-list", "", "read -hidden globs from `FILE`, one per line")
 	stringsVarP(fl, &f.pathLists, "path-list", "", "read more SOURCE arguments from `FILE`, one per line, after those of the command line (- for standard input)")
 	fl.BoolVarP(&f.follow, "follow-links", "f", false, "store what symbolic links point to (loops are reported)")
 	fl.StringVarP(&f.volID, "volid", "V", "", "volume `ID` (32 characters)")
@@ -425,11 +434,49 @@ func parseVolumeDate(s string) (time.Time, error) {
 // excluder builds the -m/-x/-exclude-list test: a glob matches the base
 // name or the whole host path (mkisofs -m).
 func (f *masterFlags) excluder() (func(p, name string) bool, error) {
-	globs := append([]string(nil), f.excludes...)
-	for _, l := range f.excludeLists {
+	return globMatcher("exclude", f.excludes, f.excludeLists)
+}
+
+// hider builds the -hide, -hide-joliet and -hidden test (and their -list
+// forms), matching as -m does; nil when none is given. The boot catalog,
+// which has no host path, is matched by its path in the image.
+func (f *masterFlags) hider() (func(p, name string) iso9660.HideFlags, error) {
+	var ms []func(p, name string) bool
+	for _, g := range []struct {
+		what         string
+		globs, lists []string
+	}{{"hide", f.hide, f.hideLists}, {"hide-joliet", f.hideJoliet, f.hideJolietLists}, {"hidden", f.hidden, f.hiddenLists}} {
+		m, err := globMatcher(g.what, g.globs, g.lists)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	if ms[0] == nil && ms[1] == nil && ms[2] == nil {
+		return nil, nil
+	}
+	flags := []iso9660.HideFlags{iso9660.HidePrimary, iso9660.HideJoliet, iso9660.HideExistence}
+	return func(p, name string) iso9660.HideFlags {
+		var h iso9660.HideFlags
+		for i, m := range ms {
+			if m != nil && m(p, name) {
+				h |= flags[i]
+			}
+		}
+		return h
+	}, nil
+}
+
+// globMatcher builds a test of host files against globs and the globs of
+// the list files (one per line): a glob matches the base name or the whole
+// host path. It is nil when there are no globs; what names the option in
+// messages.
+func globMatcher(what string, globs, lists []string) (func(p, name string) bool, error) {
+	globs = append([]string(nil), globs...)
+	for _, l := range lists {
 		fh, err := os.Open(l)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("exclude list: %w", err)}
+			return nil, usageError{fmt.Errorf("%s list: %w", what, err)}
 		}
 		sc := bufio.NewScanner(fh)
 		for sc.Scan() {
@@ -439,12 +486,12 @@ func (f *masterFlags) excluder() (func(p, name string) bool, error) {
 		}
 		fh.Close()
 		if err := sc.Err(); err != nil {
-			return nil, usageError{fmt.Errorf("exclude list %s: %w", l, err)}
+			return nil, usageError{fmt.Errorf("%s list %s: %w", what, l, err)}
 		}
 	}
 	for _, g := range globs {
 		if _, err := path.Match(g, ""); err != nil {
-			return nil, usageError{fmt.Errorf("exclude pattern %q: %w", g, err)}
+			return nil, usageError{fmt.Errorf("%s pattern %q: %w", what, g, err)}
 		}
 	}
 	if len(globs) == 0 {
@@ -538,6 +585,14 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	if err != nil {
 		return err
 	}
+	hide, err := f.hider()
+	if err != nil {
+		return err
+	}
+	if hide != nil && opt.BootCatalog != "" {
+		cat := strings.Trim(opt.BootCatalog, "/")
+		opt.CatalogHide = hide(cat, path.Base("/"+cat))
+	}
 	stderr := c.ErrOrStderr()
 	if f.logFile != "" {
 		lf, err := os.Create(f.logFile)
@@ -595,7 +650,7 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 			}
 		}
 	}
-	hopt := &iso9660.HostOptions{Exclude: exclude, FollowLinks: f.follow}
+	hopt := &iso9660.HostOptions{Exclude: exclude, Hide: hide, FollowLinks: f.follow}
 	for _, a := range args {
 		dest, src := "", a
 		if f.graftPoints {

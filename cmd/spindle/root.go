@@ -193,9 +193,9 @@ const mkisofsOptionNames = `
 	emul-toc file-mode file-name-limit for-backup force-rr generic-boot gid
 	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hardlinks hfs hfs-bless
 	hfs-bless-by hfs-creator hfs-parms hfs-type hfs-unlock hfs-volid hfsplus
-	hfsplus-block-size hfsplus-file-creator-type hfsplus-serial-no hidden hidden-list
-	hide hide-hfs hide-hfs-list hide-hfsplus hide-hfsplus-list hide-joliet
-	hide-joliet-list hide-joliet-trans-tbl hide-list hide-udf hide-udf-list
+	hfsplus-block-size hfsplus-file-creator-type hfsplus-serial-no
+	hide-hfs hide-hfs-list hide-hfsplus hide-hfsplus-list hide-joliet-trans-tbl
+	hide-udf hide-udf-list
 	hppa-bootloader hppa-cmdline hppa-hdrversion hppa-kernel-32 hppa-kernel-64
 	hppa-ramdisk icon-position input-hfs-charset iso-mbr-part-type
 	isohybrid-apm-hfsplus isohybrid-gpt-basdat isohybrid-gpt-hfsplus isohybrid-mbr
@@ -224,8 +224,10 @@ func mkisofsUnsupported(name string) (why string, ok bool) {
 		return "", false
 	}
 	switch {
-	case strings.HasPrefix(name, "hide") || strings.HasPrefix(name, "hidden"):
-		why = " (every file is in every tree: leave files out with -m or -exclude-list)"
+	case name == "hide-joliet-trans-tbl":
+		why = " (with -T, the TRANS.TBL files are in the Joliet tree too)"
+	case strings.HasPrefix(name, "hide"):
+		why = " (Spindle writes no HFS or UDF tree: -hide and -hide-joliet hide files from the ISO 9660 and Joliet trees)"
 	case strings.HasPrefix(name, "hfs") || name == "udf" || name == "apple":
 		why = " (Spindle writes ISO 9660, Rock Ridge, Joliet and El Torito only)"
 	case strings.HasPrefix(name, "isohybrid") || strings.HasPrefix(name, "partition") ||
