@@ -132,6 +132,13 @@ func TestHide(t *testing.T) {
 		{"old.bak", true, false}, {"links/a-primary", true, false}, {"links/b", true, false},
 		{"jdir", false, false}, {"jdir/j", false, false}, {"boot.img", false, false}, {"boot.cat", false, false},
 	})
+	// The hard link's count (RRIP §4.1.1 PX) takes only the names Rock
+	// Ridge shows: links/b alone, links/a-primary being hidden.
+	if fi, err := open(iso9660.NamesRockRidge).Lstat("links/b"); err != nil {
+		t.Error(err)
+	} else if n := fi.Sys().(*iso9660.FileInfo).Nlink; n != 1 {
+		t.Errorf("links/b: link count %d, want 1", n)
+	}
 	// Files hidden from one hierarchy keep their data for the other.
 	for _, c := range []struct {
 		view       iso9660.NameView

@@ -295,14 +295,22 @@ func (w *Writer) outStart() uint32 {
 func (w *Writer) prepareNodes() error {
 	var serial uint32
 	links := map[[2]uint64]*Node{}
-	var visit func(n *Node) error
-	visit = func(n *Node) error {
+	// hidden is set below a node hidden from the primary hierarchy: a
+	// hard link's count (RRIP §4.1.1 PX) takes only the names Rock Ridge
+	// shows there.
+	var visit func(n *Node, hidden bool) error
+	visit = func(n *Node, hidden bool) error {
 		if n.Hide&HidePrimary != 0 {
 			w.hidPrimary = true
+			hidden = true
+		}
+		shown := uint32(1)
+		if hidden {
+			shown = 0
 		}
 		serial++
 		n.serial = serial
-		n.first, n.nlink = nil, 1
+		n.first, n.nlink = nil, shown
 		if w.opt.ClampTimes {
 			if n.ModTime.After(w.opt.Now) {
 				n.ModTime = w.opt.Now
@@ -317,7 +325,7 @@ func (w *Writer) prepareNodes() error {
 				n.first = f
 				n.serial = f.serial
 				serial--
-				f.nlink++
+				f.nlink += shown
 			} else {
 				links[n.linkKey] = n
 			}
@@ -336,13 +344,13 @@ func (w *Writer) prepareNodes() error {
 		}
 		n.children = kept
 		for _, c := range n.children {
-			if err := visit(c); err != nil {
+			if err := visit(c, hidden); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return visit(w.tree.root)
+	return visit(w.tree.root, false)
 }
 
 // FileKind names a file's type in words ("symbolic link", "named pipe",
