@@ -128,7 +128,19 @@ func (w *walker) checkSUSP(r *record, path string, rootDot bool) (info suspInfo)
 					c.add(Error, eo, sd, path, "NM entry of length %d, less than 5 (RRIP 1.12 §4.1.4)", l)
 					continue
 				}
-				if d[0]&(rrCurrent|rrParent) != 0 {
+				if f := d[0] & (rrCurrent | rrParent); f != 0 {
+					// RRIP 1.12 §4.1.4: CURRENT and PARENT name the
+					// directory itself ('.') and its parent ('..'),
+					// one of them, without name content.
+					dotRec := len(r.ident) == 1 && r.ident[0] <= 1
+					switch {
+					case f == rrCurrent|rrParent:
+						c.add(Error, eo+4, sd, path, "NM entry with both the CURRENT and the PARENT flag (RRIP 1.12 §4.1.4)")
+					case l > 5:
+						c.add(Error, eo+4, sd, path, "NM entry with the %s flag has %d bytes of name content, want none (RRIP 1.12 §4.1.4)", map[bool]string{true: "CURRENT", false: "PARENT"}[f == rrCurrent], l-5)
+					case !dotRec:
+						c.add(Error, eo+4, sd, path, "NM entry with the %s flag in a record that is not a '.' or '..' record: it names the file after a directory itself or its parent (RRIP 1.12 §4.1.4)", map[bool]string{true: "CURRENT", false: "PARENT"}[f == rrCurrent])
+					}
 					nmDot = true
 					continue
 				}
