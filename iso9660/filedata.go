@@ -66,7 +66,10 @@ func (s *stream) files() error {
 	defer close(stop)
 	type job struct{ file, seq int }
 	jobs := make(chan job, slots)
-	go func() {
+	// The dispatcher and workers start only if there is something to read
+	// ahead: every goroutine costs a stack and, as it grows, page-ins of
+	// the runtime's tables for the functions on it.
+	dispatch := func() {
 		defer close(jobs)
 		seq := 0
 		for i, n := range w.files {
@@ -91,7 +94,10 @@ func (s *stream) files() error {
 			}
 			seq++
 		}
-	}()
+	}
+	if slots > 0 {
+		go dispatch()
+	}
 	// As many workers as there are small files to read, up to
 	// prefetchWorkers: an image of a few large files starts none.
 	var wg sync.WaitGroup

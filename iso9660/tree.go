@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -597,7 +598,10 @@ func (w *hostWalker) walk(p string, dir *Node, stack []fileID) error {
 // one lstat per file; with the tree in the page cache that is CPU-bound
 // system call work, which spreads over cores (and over a disk's queue
 // when it is not cached).
-const walkWorkers = 8
+const (
+	walkWorkers    = 8
+	walkSerialDirs = 16 // directories found before workers start
+)
 
 // walkParallel walks without following links (so without loops), reading
 // directories concurrently. Each directory is filled by exactly one
@@ -619,6 +623,10 @@ func (w *hostWalker) walkParallel(p string, dir *Node) error {
 		}
 		mu.Unlock()
 	}
+	// The first directories are read by this goroutine alone: a tree of a
+	// few directories is done before extra goroutines would pay for their
+	// stacks.
+	var seen atomic.Int64
 	var visit func(p string, dir *Node)
 	visit = func(p string, dir *Node) {
 		defer wg.Done()
@@ -627,8 +635,13 @@ func (w *hostWalker) walkParallel(p string, dir *Node) error {
 			fail(p, err)
 			return
 		}
+		serial := seen.Add(int64(len(subs))) < walkSerialDirs
 		for _, s := range subs {
 			wg.Add(1)
+			if serial {
+				visit(s.path, s.node)
+				continue
+			}
 			select {
 			case workers <- struct{}{}:
 				go func() {

@@ -156,6 +156,7 @@ type Writer struct {
 	primary    *wtree
 	joliet     *wtree
 	files      []*Node // data-bearing nodes in the order their data is written
+	nodes      int     // distinct nodes in the tree (hard links count once)
 	boot       []bootPlan
 	catalog    *Node // catalog node when it has a name, else nil
 	// hidPrimary is set when a node is hidden from the primary
@@ -233,8 +234,9 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 	if err := w.planBoot(); err != nil {
 		return nil, err
 	}
-	// The Joliet hierarchy reads the tree only, so it is built on another
-	// core while the primary one is (naming and sorting tens of thousands
+	// The Joliet hierarchy reads the tree only, so (for trees large enough
+	// to pay for a goroutine) it is built on another core while the
+	// primary one is (naming and sorting tens of thousands
 	// of entries is most of the layout's time). TRANS.TBL files get their
 	// size from the primary names, so with them the builds take turns.
 	var (
@@ -242,7 +244,7 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 		jerr     error
 		jolietCh chan struct{}
 	)
-	if w.opt.Joliet && !w.opt.TransTable {
+	if w.opt.Joliet && !w.opt.TransTable && w.nodes >= parallelNodes {
 		jolietCh = make(chan struct{})
 		go func() {
 			defer close(jolietCh)
@@ -350,8 +352,14 @@ func (w *Writer) prepareNodes() error {
 		}
 		return nil
 	}
-	return visit(w.tree.root, false)
+	err := visit(w.tree.root, false)
+	w.nodes = int(serial)
+	return err
 }
+
+// parallelNodes is the tree size from which the Joliet hierarchy is built
+// beside the primary one: below it a goroutine costs more than it saves.
+const parallelNodes = 1024
 
 // FileKind names a file's type in words ("symbolic link", "named pipe",
 // "character device", ...) for messages about files that a format or a
@@ -1180,19 +1188,23 @@ func (w *Writer) layout() error {
 		if t.joliet {
 			workers = 1 // no System Use to encode: not worth the goroutines
 		}
-		for range workers {
+		size := func() {
+			for {
+				i := int(nextDir.Add(1) - 1)
+				if i >= len(t.dirs) {
+					return
+				}
+				ces[i], errs[i] = w.sizeDirectory(t, t.dirs[i])
+			}
+		}
+		for range workers - 1 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for {
-					i := int(nextDir.Add(1) - 1)
-					if i >= len(t.dirs) {
-						return
-					}
-					ces[i], errs[i] = w.sizeDirectory(t, t.dirs[i])
-				}
+				size()
 			}()
 		}
+		size() // this goroutine is one of the workers
 		wg.Wait()
 		for i, d := range t.dirs {
 			if errs[i] != nil {
