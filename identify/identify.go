@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"sort"
 )
 
 // SectorSize is the size of a CD/DVD/BD data sector (ECMA-119 §6.1.2,
@@ -223,15 +223,10 @@ func Identify(r io.ReaderAt, size int64, opt *Options) (*Report, error) {
 	ss = append(ss, probeUDF(m)...)
 	ss = append(ss, probeApple(m)...)
 	ss = append(ss, probePC(m)...)
-	slices.SortStableFunc(ss, func(a, b Structure) int {
-		switch {
-		case a.Offset < b.Offset:
-			return -1
-		case a.Offset > b.Offset:
-			return 1
-		}
-		return 0
-	})
+	// sort.SliceStable rather than slices.SortStableFunc here and for
+	// other short lists of structs: each struct type would get a sorting
+	// routine of its own compiled in, and binary size is start-up memory.
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Offset < ss[j].Offset })
 	rep.Structures = ss
 	for i := range ss {
 		// On a tie a file system is named rather than a partition table.

@@ -55,10 +55,21 @@ func shared(a, b *extent) bool {
 // section is recorded in its own extent; directories, path tables and
 // descriptors have their own blocks).
 func (c *checker) checkOverlaps() {
-	ext := c.extents
-	slices.SortStableFunc(ext, func(a, b extent) int {
+	// Sorted through an index: a sort of the structs themselves would
+	// compile a sorting routine for this one type.
+	idx := make([]int32, len(c.extents))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
+		a, b := &c.extents[i], &c.extents[j]
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.kind, b.kind))
 	})
+	ext := make([]extent, len(idx))
+	for i, j := range idx {
+		ext[i] = c.extents[j]
+	}
+	c.extents = ext
 	far := -1 // the extent reaching furthest so far
 	for i := range ext {
 		e := &ext[i]

@@ -3,9 +3,9 @@ package mmc
 import (
 	"fmt"
 	"slices"
-	"unicode/utf8"
-
+	"sort"
 	"spindle/disc"
+	"unicode/utf8"
 )
 
 // This file encodes CD-TEXT: the 18-byte packs that a disc carries in the
@@ -114,7 +114,7 @@ func EncodeCDTextBlocks(blocks []CDTextBlock, o CDTextOptions) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d CD-TEXT blocks, at most 8", ErrArgument, len(blocks))
 	}
 	blocks = slices.Clone(blocks)
-	slices.SortFunc(blocks, func(a, b CDTextBlock) int { return int(a.Number) - int(b.Number) })
+	sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].Number < blocks[j].Number })
 	type built struct {
 		blk   *CDTextBlock
 		first uint8
@@ -452,11 +452,12 @@ func CDTextFromSubchannel(sub []byte) []byte {
 	if len(keys) == 0 {
 		return nil
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
 		if a.block != b.block {
-			return int(a.block) - int(b.block)
+			return a.block < b.block
 		}
-		return int(a.seq) - int(b.seq)
+		return a.seq < b.seq
 	})
 	out := make([]byte, 0, len(keys)*cdTextPackSize)
 	for _, k := range keys {

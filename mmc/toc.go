@@ -2,8 +2,7 @@ package mmc
 
 import (
 	"fmt"
-	"slices"
-
+	"sort"
 	"spindle/cd"
 )
 
@@ -366,10 +365,10 @@ func (t *FullTOC) Sessions() ([]FullTOCSession, error) {
 			ss.FirstLeadIn = e.PLBA()
 		}
 	}
-	slices.SortFunc(out, func(a, b FullTOCSession) int { return int(a.Number) - int(b.Number) })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	for i := range out {
 		ss := &out[i]
-		slices.SortFunc(ss.Tracks, func(a, b TOCEntry) int { return int(a.Track) - int(b.Track) })
+		sort.SliceStable(ss.Tracks, func(i, j int) bool { return ss.Tracks[i].Track < ss.Tracks[j].Track })
 		if seen[ss.Number] != 7 {
 			return nil, formatErr(s, 4, "session %d lacks point A0, A1 or A2", ss.Number)
 		}

@@ -2,23 +2,20 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
-
-	"github.com/spf13/cobra"
-
+	"sort"
 	"spindle/cd"
 	"spindle/cue"
 	"spindle/disc"
 	"spindle/internal/fileout"
 	"spindle/iso9660"
 	"spindle/toc"
+	"strings"
 )
 
 type checkFlags struct {
@@ -352,7 +349,7 @@ func repairFile(c *cobra.Command, r *disc.Reader, path string, jobs []repairJob,
 		}
 	}
 	// In file order; a sector a TOC reads twice is repaired once.
-	slices.SortStableFunc(jobs, func(a, b repairJob) int { return cmp.Compare(a.offset, b.offset) })
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].offset < jobs[j].offset })
 	marks := make([]bool, len(jobs))
 	again := func(i int) bool {
 		if i > 0 && jobs[i].offset == jobs[i-1].offset {

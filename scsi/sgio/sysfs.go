@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -104,7 +105,7 @@ func Units(sys string) ([]Unit, error) {
 	for _, u := range order {
 		out = append(out, *u)
 	}
-	slices.SortFunc(out, func(a, b Unit) int { return slices.Compare(hctl(a.HCTL), hctl(b.HCTL)) })
+	sort.Slice(out, func(i, j int) bool { return slices.Compare(hctl(out[i].HCTL), hctl(out[j].HCTL)) < 0 })
 	return out, nil
 }
 
