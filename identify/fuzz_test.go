@@ -188,3 +188,19 @@ func TestSeeds(t *testing.T) {
 		})
 	}
 }
+
+// The GPT CRC-32 agrees with hash/crc32's IEEE checksum.
+func TestCRC32IEEE(t *testing.T) {
+	buf := make([]byte, 1000)
+	for i := range buf {
+		buf[i] = byte(i*7 + i>>3)
+	}
+	for _, n := range []int{0, 1, 2, 92, 999, 1000} {
+		if got, want := crc32IEEE(buf[:n]), crc32.ChecksumIEEE(buf[:n]); got != want {
+			t.Errorf("%d bytes: %08x, want %08x", n, got, want)
+		}
+	}
+	if got := crc32IEEE([]byte("123456789")); got != 0xCBF43926 {
+		t.Errorf("check value %08x, want cbf43926", got)
+	}
+}

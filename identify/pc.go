@@ -3,7 +3,6 @@ package identify
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"strings"
 	"unicode/utf16"
 )
@@ -204,7 +203,7 @@ func gptAt(m *medium, ss int64) (Structure, bool) {
 		c := make([]byte, hs)
 		copy(c, h)
 		binary.LittleEndian.PutUint32(c[16:], 0)
-		g.HeaderCRCOK = crc32.ChecksumIEEE(c) == f.le32(16)
+		g.HeaderCRCOK = crc32IEEE(c) == f.le32(16)
 		if !g.HeaderCRCOK {
 			s.note("header CRC-32 mismatch (UEFI 2.10 §5.3.2)")
 		}
@@ -232,7 +231,7 @@ func gptAt(m *medium, ss int64) (Structure, bool) {
 		s.note("partition entry array at LBA %d is beyond the end of the medium", g.EntriesLBA)
 		return s, true
 	}
-	g.EntriesCRCOK = crc32.ChecksumIEEE(arr) == f.le32(88)
+	g.EntriesCRCOK = crc32IEEE(arr) == f.le32(88)
 	if !g.EntriesCRCOK {
 		s.note("partition entry array CRC-32 mismatch (UEFI 2.10 §5.3.2)")
 	}
@@ -303,4 +302,20 @@ func allZero(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// crc32IEEE is the CRC-32 that GPT headers and partition arrays carry
+// (UEFI 2.10 §5.3.2: the ISO 3309 / ITU-T V.42 CRC, polynomial 0x04C11DB7
+// reflected, initial value and final XOR all ones). It is computed bit by
+// bit: the inputs are at most a header and one partition array, and
+// hash/crc32 would build its table at every program start.
+func crc32IEEE(b []byte) uint32 {
+	crc := ^uint32(0)
+	for _, v := range b {
+		crc ^= uint32(v)
+		for range 8 {
+			crc = crc>>1 ^ 0xEDB88320&-(crc&1)
+		}
+	}
+	return ^crc
 }
