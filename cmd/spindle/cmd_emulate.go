@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -136,7 +135,7 @@ With --create-only it just creates the disc in DIR and exits.
 			}
 			t := &iscsi.Target{Name: "iqn.2025-01.org.spindle:emu", Alias: "spindle emulated " + m.Kind().String(), LUNs: []scsi.Transport{d}}
 			if logW != nil {
-				t.Logger = slog.New(slog.NewTextHandler(logW, nil))
+				t.Log = iscsi.TextLog(logW, iscsi.LevelInfo)
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()

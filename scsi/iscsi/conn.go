@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -54,7 +53,7 @@ type conn struct {
 	parent context.Context // the target's: done when it shuts down
 	ctx    context.Context // cancelled when the connection ends
 	cancel context.CancelFunc
-	log    *slog.Logger
+	log    logger
 
 	replaced atomic.Bool // a new login reinstated the session
 
@@ -86,7 +85,7 @@ func newConn(ctx context.Context, t *Target, nc net.Conn) *conn {
 		t:          t,
 		nc:         nc,
 		br:         bufio.NewReaderSize(nc, 64<<10),
-		log:        t.logger().With("remote", nc.RemoteAddr()),
+		log:        t.logger().with("remote", nc.RemoteAddr()),
 		p:          defaultParams(),
 		tasks:      map[uint32]*task{},
 		writerDone: make(chan struct{}),
@@ -200,7 +199,7 @@ func (c *conn) acceptCmdSN(p *pdu) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if serialLess(sn, c.expCmdSN) || serialLess(c.maxCmdSN, sn) {
-		c.log.Debug("iscsi: command outside the window ignored", "cmdsn", sn, "expcmdsn", c.expCmdSN, "maxcmdsn", c.maxCmdSN)
+		c.log.debug("iscsi: command outside the window ignored", "cmdsn", sn, "expcmdsn", c.expCmdSN, "maxcmdsn", c.maxCmdSN)
 		return false
 	}
 	c.expCmdSN = sn + 1
@@ -381,7 +380,7 @@ func (c *conn) enqueueLocked(it outItem) {
 		return
 	}
 	if len(c.out) >= maxQueued {
-		c.log.Warn("iscsi: initiator does not read its responses; closing")
+		c.log.warn("iscsi: initiator does not read its responses; closing")
 		c.nc.Close()
 		return
 	}

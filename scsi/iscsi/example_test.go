@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -45,4 +46,24 @@ func ExampleTarget_Serve() {
 	if err := t.Serve(ctx, ln); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// A target's events can go to a log/slog logger through a small adapter
+// (the levels have slog's values).
+func ExampleLogFunc() {
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{} // keep the output stable
+			}
+			return a
+		},
+	}))
+	t := &iscsi.Target{Name: "iqn.2025-01.org.example:disk"}
+	t.Log = func(level iscsi.Level, msg string, kv ...any) {
+		logger.Log(context.Background(), slog.Level(level), msg, kv...)
+	}
+	t.Log(iscsi.LevelInfo, "iscsi: logged in", "initiator", "iqn.2025-01.org.example:host")
+	// Output:
+	// level=INFO msg="iscsi: logged in" initiator=iqn.2025-01.org.example:host
 }

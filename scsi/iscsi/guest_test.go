@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"os/exec"
 	"regexp"
 	"runtime"
@@ -45,11 +44,17 @@ func TestGuestCDROM(t *testing.T) {
 	want := hex.EncodeToString(sum[:])
 
 	var reads, commands atomic.Int64
-	logins := &countingHandler{Handler: slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}), msg: "iscsi: logged in", n: new(atomic.Int64)}
+	var logins atomic.Int64
+	text := TextLog(testWriter{t}, LevelInfo)
 	tg := &Target{
-		Name:   testIQN,
-		LUNs:   []scsi.Transport{&cdrom{image: img, slow: 20 * time.Second}},
-		Logger: slog.New(logins),
+		Name: testIQN,
+		LUNs: []scsi.Transport{&cdrom{image: img, slow: 20 * time.Second}},
+		Log: func(level Level, msg string, kv ...any) {
+			if msg == "iscsi: logged in" {
+				logins.Add(1)
+			}
+			text(level, msg, kv...)
+		},
 		Trace: func(_ int, c *scsi.Command, res scsi.Result, err error) {
 			commands.Add(1)
 			if (c.CDB[0] == 0x28 || c.CDB[0] == 0xa8) && res.Status == scsi.StatusGood {
@@ -91,29 +96,7 @@ func TestGuestCDROM(t *testing.T) {
 	if !strings.Contains(string(out), "slow=ok") {
 		t.Error("the 20 s command failed in the guest")
 	}
-	if n := logins.n.Load(); n != 1 {
+	if n := logins.Load(); n != 1 {
 		t.Errorf("%d logins: QEMU reconnected", n)
 	}
-}
-
-// countingHandler counts the log records with one message.
-type countingHandler struct {
-	slog.Handler
-	msg string
-	n   *atomic.Int64
-}
-
-func (h *countingHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == h.msg {
-		h.n.Add(1)
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h *countingHandler) WithAttrs(a []slog.Attr) slog.Handler {
-	return &countingHandler{h.Handler.WithAttrs(a), h.msg, h.n}
-}
-
-func (h *countingHandler) WithGroup(g string) slog.Handler {
-	return &countingHandler{h.Handler.WithGroup(g), h.msg, h.n}
 }

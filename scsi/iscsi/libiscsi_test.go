@@ -22,7 +22,7 @@ func startInteropTarget(t *testing.T) string {
 	img := make([]byte, 300*cdBlock)
 	rand.Read(img)
 	tg := newTestTarget(t, &cdrom{image: img}, newMemDisk(8192))
-	tg.Logger = nil // libiscsi's tests drop connections on purpose; keep the log short
+	tg.Log = nil // libiscsi's tests drop connections on purpose; keep the log short
 	return startTarget(t, tg)
 }
 

@@ -164,8 +164,8 @@ func (c *conn) login() error {
 		}
 		first = false
 	}
-	c.log = c.log.With("initiator", li.initiatorName)
-	c.log.Info("iscsi: logged in", "session", map[bool]string{true: "Discovery", false: "Normal"}[c.discovery],
+	c.log = c.log.with("initiator", li.initiatorName)
+	c.log.info("iscsi: logged in", "session", map[bool]string{true: "Discovery", false: "Normal"}[c.discovery],
 		"maxrecv", c.p.peerMaxRecv, "maxburst", c.p.maxBurst, "firstburst", c.p.firstBurst, "immediatedata", c.p.immediateData)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -36,9 +35,11 @@ type Target struct {
 	// on one Transport (give each unit its own, and serve it from one
 	// Target only).
 	LUNs []scsi.Transport
-	// Logger receives connection events (Info), protocol errors (Warn)
-	// and, at Debug level, every command. Nil discards them.
-	Logger *slog.Logger
+	// Log, if set, receives the events at LogLevel and above: connection
+	// events (LevelInfo), protocol errors (LevelWarn) and, at LevelDebug,
+	// every command. Nil discards them.
+	Log      LogFunc
+	LogLevel Level
 	// Trace, if set, is called after every command a logical unit
 	// executed, on the goroutine that called Do, before the response is
 	// sent. It must not keep c.Data.
@@ -105,7 +106,7 @@ func (t *Target) Serve(ctx context.Context, ln net.Listener) error {
 		mu.Lock()
 		if ctx.Err() != nil || len(conns) >= maxConns {
 			mu.Unlock()
-			t.logger().Warn("iscsi: connection refused", "remote", nc.RemoteAddr(), "open", len(conns))
+			t.logger().warn("iscsi: connection refused", "remote", nc.RemoteAddr(), "open", len(conns))
 			nc.Close()
 			continue
 		}
@@ -130,14 +131,14 @@ func (t *Target) Serve(ctx context.Context, ln net.Listener) error {
 func (t *Target) serveConn(ctx context.Context, nc net.Conn) {
 	c := newConn(ctx, t, nc)
 	err := c.serve()
-	log := t.logger().With("remote", nc.RemoteAddr())
+	log := t.logger().with("remote", nc.RemoteAddr())
 	switch {
 	case err == nil, errors.Is(err, errLogout):
-		log.Info("iscsi: connection closed")
+		log.info("iscsi: connection closed")
 	case errors.Is(err, ErrProtocol):
-		log.Warn("iscsi: connection dropped", "err", err)
+		log.warn("iscsi: connection dropped", "err", err)
 	default:
-		log.Info("iscsi: connection ended", "err", err)
+		log.info("iscsi: connection ended", "err", err)
 	}
 }
 
@@ -176,13 +177,6 @@ func (t *Target) init() {
 			t.units[i] = &unit{target: t, lun: i, tr: tr}
 		}
 	}
-}
-
-func (t *Target) logger() *slog.Logger {
-	if t.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return t.Logger
 }
 
 // unitAt returns the logical unit numbered n, or nil.
@@ -320,8 +314,8 @@ func (u *unit) execute(tk *task) {
 	if t := u.target; t.Trace != nil {
 		t.Trace(u.lun, cmd, res, err)
 	}
-	if log := u.target.Logger; log != nil && log.Enabled(tk.ctx, slog.LevelDebug) {
-		log.Debug("iscsi: command", "lun", u.lun, "cdb", fmt.Sprintf("% x", cmd.CDB), "dir", cmd.Direction,
+	if log := u.target.logger(); log.enabled(LevelDebug) {
+		log.debug("iscsi: command", "lun", u.lun, "cdb", fmt.Sprintf("% x", cmd.CDB), "dir", cmd.Direction,
 			"len", len(cmd.Data), "status", res.Status, "transferred", res.Transferred, "sense", fmt.Sprintf("% x", res.Sense), "err", err)
 	}
 	tk.conn.complete(tk, responseFor(tk.edtl, cmd, res, err))

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -17,8 +16,8 @@ import (
 )
 
 // testLogger sends the target's log to the test's.
-func testLogger(tb testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+func testLogger(tb testing.TB) LogFunc {
+	return TextLog(testWriter{tb}, LevelDebug)
 }
 
 type testWriter struct{ tb testing.TB }
@@ -29,7 +28,7 @@ func (w testWriter) Write(b []byte) (int, error) {
 }
 
 func newTestTarget(tb testing.TB, luns ...scsi.Transport) *Target {
-	return &Target{Name: testIQN, LUNs: luns, Logger: testLogger(tb)}
+	return &Target{Name: testIQN, LUNs: luns, Log: testLogger(tb), LogLevel: LevelDebug}
 }
 
 func read10(lba uint32, blocks uint16) []byte {
@@ -840,5 +839,20 @@ func TestServeChecks(t *testing.T) {
 		if _, err := ln.Accept(); !errors.Is(err, net.ErrClosed) {
 			t.Errorf("listener not closed: %v", err)
 		}
+	}
+}
+
+func TestTextLog(t *testing.T) {
+	var b bytes.Buffer
+	log := TextLog(&b, LevelInfo)
+	log(LevelDebug, "dropped")
+	log(LevelWarn, "iscsi: connection dropped", "remote", "127.0.0.1:5000", "err", errors.New("bad PDU"), "odd")
+	line := b.String()
+	_, rest, ok := strings.Cut(line, " level=")
+	if !strings.HasPrefix(line, "time=") || !ok {
+		t.Fatalf("line %q", line)
+	}
+	if want := `WARN msg="iscsi: connection dropped" remote=127.0.0.1:5000 err="bad PDU" odd=!MISSING` + "\n"; rest != want {
+		t.Errorf("got  %q\nwant %q", rest, want)
 	}
 }
