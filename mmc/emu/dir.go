@@ -1,12 +1,12 @@
 package emu
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	json "spindle/internal/minijson"
 
 	"spindle/cd"
 )
