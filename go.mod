@@ -9,7 +9,10 @@ require (
 )
 
 require (
+	a.invalid/stackinit v0.0.0
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	golang.org/x/sys v0.26.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )
+
+replace a.invalid/stackinit => ./cmd/spindle/stackinit

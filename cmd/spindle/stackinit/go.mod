@@ -1,0 +1,3 @@
+module a.invalid/stackinit
+
+go 1.25
