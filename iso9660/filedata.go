@@ -1,13 +1,14 @@
 package iso9660
 
 import (
-	"crypto/md5"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
 	"syscall"
+
+	"spindle/internal/md5"
 )
 
 // lseek whence values of Linux (lseek(2)); package syscall lacks them.

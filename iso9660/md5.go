@@ -45,12 +45,12 @@ package iso9660
 // it is left out; xorriso finds the session's tags without it.)
 
 import (
-	"crypto/md5"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 
+	"spindle/internal/md5"
 	"spindle/isomd5"
 )
 

@@ -30,10 +30,12 @@ package iso9660
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"io"
 	"sync"
+
+	"spindle/internal/inflate"
 )
 
 // ZisofsInfo describes a zisofs-compressed file: its "ZF" System Use entry
@@ -254,21 +256,16 @@ func (z *rdZisofs) block(i int64) ([]byte, error) {
 	if _, err := z.raw.ReadAt(comp, int64(lo)); err != nil {
 		return nil, rdNoEOF(err, z.fail(int64(lo), "block %d truncated", i))
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(comp))
-	if err != nil {
+	// Each block is a whole zlib stream (RFC 1950) of exactly want bytes;
+	// the decoder checks its Adler-32.
+	n, err := inflate.Zlib(out, comp)
+	switch {
+	case errors.Is(err, inflate.ErrTooLong):
+		return nil, z.fail(int64(lo), "block %d inflates to more than %d bytes", i, want)
+	case err != nil:
 		return nil, z.fail(int64(lo), "block %d: %v", i, err)
-	}
-	if _, err := io.ReadFull(zr, out); err != nil {
-		return nil, z.fail(int64(lo), "block %d inflates to less than %d bytes: %v", i, want, err)
-	}
-	// Reading on to the end checks the Adler-32 and that the block holds
-	// no more than its size.
-	var one [1]byte
-	if k, err := zr.Read(one[:]); k != 0 || err != io.EOF {
-		if err == nil || err == io.EOF {
-			return nil, z.fail(int64(lo), "block %d inflates to more than %d bytes", i, want)
-		}
-		return nil, z.fail(int64(lo), "block %d: %v", i, err)
+	case int64(n) < want:
+		return nil, z.fail(int64(lo), "block %d inflates to less than %d bytes: %d", i, want, n)
 	}
 	z.cached = i
 	return out, nil

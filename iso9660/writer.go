@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"spindle/internal/md5"
 	"spindle/iso9660/eltorito"
 	"spindle/isomd5"
 )

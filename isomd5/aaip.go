@@ -6,10 +6,11 @@ package isomd5
 // and the checksum array (libisofs doc/checksums.txt).
 
 import (
-	"crypto/md5"
 	"errors"
 	"fmt"
 	"strings"
+
+	"spindle/internal/md5"
 )
 
 // Attr is one AAIP attribute: a name ("isofs.cx") and a value.

@@ -8,13 +8,14 @@ package isomd5
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"strconv"
+
+	"spindle/internal/md5"
 )
 
 // Layout of the primary volume descriptor used here (ECMA-119 §8.4).

@@ -8,13 +8,14 @@ package isomd5
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
+
+	"spindle/internal/md5"
 )
 
 const (

@@ -9,12 +9,13 @@ package isomd5
 
 import (
 	"bytes"
-	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"strconv"
+
+	"spindle/internal/md5"
 )
 
 // TagKind is the type of a libisofs checksum tag; the values are
