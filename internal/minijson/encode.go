@@ -24,6 +24,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -246,7 +247,9 @@ func (e *encoder) mapping(v reflect.Value, depth int) error {
 		}
 		kvs = append(kvs, kv{k, iter.Value()})
 	}
-	slices.SortFunc(kvs, func(a, b kv) int { return strings.Compare(a.key, b.key) })
+	// sort.Slice rather than slices.SortFunc: no sorting routine compiled
+	// for this one struct type (binary size is start-up memory).
+	sort.Slice(kvs, func(i, j int) bool { return kvs[i].key < kvs[j].key })
 	e.b = append(e.b, '{')
 	for i, p := range kvs {
 		if i > 0 {
@@ -426,20 +429,18 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 		level = next
 	}
 	// Dominant field per name.
-	slices.SortStableFunc(all, func(a, b field) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.name != b.name {
+			return a.name < b.name
 		}
-		if c := len(a.index) - len(b.index); c != 0 {
-			return c
+		if len(a.index) != len(b.index) {
+			return len(a.index) < len(b.index)
 		}
 		if a.tagged != b.tagged {
-			if a.tagged {
-				return -1
-			}
-			return 1
+			return a.tagged
 		}
-		return slices.Compare(a.index, b.index)
+		return slices.Compare(a.index, b.index) < 0
 	})
 	var out []field
 	for i := 0; i < len(all); {
@@ -453,7 +454,7 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 		}
 		i = j
 	}
-	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })
+	sort.Slice(out, func(i, j int) bool { return slices.Compare(out[i].index, out[j].index) < 0 })
 	fieldCache.Store(t, out)
 	return out, nil
 }
