@@ -90,7 +90,7 @@ CATALOG, flags and CD-TEXT.
 			if err := sheet.Format(&buf); err != nil {
 				return fmt.Errorf("convert %s: %w", in, err)
 			}
-			if err := writeAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+			if err := writeAtomic(c.Context(), out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 				return err
 			}
 			if asJSON {
@@ -164,7 +164,7 @@ func cueToTOC(c *cobra.Command, in, out string, asJSON bool) error {
 	if err := t.Format(&buf); err != nil {
 		return fmt.Errorf("convert %s: %w", in, err)
 	}
-	if err := writeAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := writeAtomic(c.Context(), out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err
 	}
 	if asJSON {

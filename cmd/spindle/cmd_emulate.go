@@ -7,11 +7,9 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -137,8 +135,8 @@ With --create-only it just creates the disc in DIR and exits.
 			if logW != nil {
 				t.Log = iscsi.TextLog(logW, iscsi.LevelInfo)
 			}
-			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			// main catches SIGINT and SIGTERM for this command.
+			ctx := c.Context()
 			fmt.Fprintf(out, "%s\n", t.URL(ln.Addr().String(), 0))
 			fmt.Fprintf(c.ErrOrStderr(), "spindle: emulating a %v drive; interrupt to stop\n", m.Kind())
 			err = t.Serve(ctx, ln)

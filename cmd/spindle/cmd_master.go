@@ -694,6 +694,8 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	}
 	ctx := c.Context()
 	if prev != nil && prev.grow {
+		// Cancelled, appendSession cuts what it appended.
+		armInterrupts(ctx)
 		if err := prev.appendSession(ctx, w); err != nil {
 			return err
 		}
@@ -721,7 +723,7 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 		if _, err := w.WriteTo(ctx, stdout); err != nil {
 			return outputError{fmt.Errorf("master: writing to standard output: %w", err)}
 		}
-	} else if err := writeAtomic(out, func(wr io.Writer) error {
+	} else if err := writeAtomic(ctx, out, func(wr io.Writer) error {
 		if _, err := wr.Write(head); err != nil {
 			return err
 		}

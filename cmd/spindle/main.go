@@ -9,8 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -22,8 +20,12 @@ func main() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		governGC()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// master catches signals only when it has something to clean up
+	// (interrupt.go).
+	ctx := withInterrupts(context.Background())
+	if len(os.Args) < 2 || os.Args[1] != "master" {
+		armInterrupts(ctx)
+	}
 	os.Exit(run(ctx, os.Args[1:]))
 }
 

@@ -13,11 +13,13 @@ import (
 	"spindle/iso9660"
 )
 
-// writeAtomic writes path through fileout.Write (temporary name, rename
-// when complete, holes for zeros) and sorts its errors: a problem with an
-// input stays an input error, anything else is an output error.
-func writeAtomic(path string, fn func(io.Writer) error) error {
-	err := fileout.Write(path, 0o644, fn)
+// writeAtomic writes path through fileout (unnamed or temporary file given
+// its name when complete, holes for zeros) and sorts its errors: a problem
+// with an input stays an input error, anything else is an output error.
+// If the unfinished output needs a name, interrupts are caught from then
+// on, so that fn sees ctx cancelled and the name is removed.
+func writeAtomic(ctx context.Context, path string, fn func(io.Writer) error) error {
+	err := fileout.WriteWith(path, fileout.Options{Perm: 0o644, Named: func() { armInterrupts(ctx) }}, fn)
 	var pe *iso9660.PathError
 	if err == nil || errors.As(err, &pe) || errors.Is(err, context.Canceled) {
 		return err

@@ -1,13 +1,17 @@
-// Package fileout writes output files safely: under a temporary name beside
-// the target, renamed into place only when complete, and sparse where the
-// content is zeros (an image of a sparse 5 GiB file then costs no disk).
+// Package fileout writes output files safely: as an unnamed file (or under
+// a temporary name beside the target where the system has no unnamed
+// files) given its name only when complete, and sparse where the content
+// is zeros (an image of a sparse 5 GiB file then costs no disk).
 package fileout
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // Write creates path by calling fn with a writer to a temporary file in
@@ -18,6 +22,29 @@ import (
 // /dev/null or a disk, a FIFO, /dev/stdout) is written directly: renaming
 // a temporary file over it would replace the device node with a file.
 func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
+	return WriteWith(path, Options{Perm: perm}, fn)
+}
+
+// Options tune WriteWith.
+type Options struct {
+	// Perm is the new file's mode.
+	Perm os.FileMode
+	// Named, if set, is called before the unfinished output is given a
+	// name in the directory (the file system has no unnamed files). Until
+	// then nothing needs cleaning up if the process dies; from then on a
+	// process killed by a signal leaves the temporary file behind unless
+	// it stops through an error from fn, so a caller that otherwise lets
+	// a signal end it arms its interrupt handling here.
+	Named func()
+}
+
+// WriteWith is Write with options.
+//
+// Where the system allows (Linux: open(2) with O_TMPFILE), the output is
+// an unnamed file until it is complete: a process killed at any moment,
+// even by SIGKILL, leaves nothing behind. It is then linked into place.
+// Elsewhere it is written under a temporary name beside path and renamed.
+func WriteWith(path string, o Options, fn func(io.Writer) error) error {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		if fi.IsDir() {
 			return &Error{Path: path, Err: fmt.Errorf("is a directory")}
@@ -39,15 +66,24 @@ func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return &Error{Path: path, Err: err}
+	tmp := openUnnamed(dir, o.Perm)
+	unnamed := tmp != nil
+	if !unnamed {
+		if o.Named != nil {
+			o.Named()
+		}
+		var err error
+		if tmp, err = os.CreateTemp(dir, "."+base+".tmp-*"); err != nil {
+			return &Error{Path: path, Err: err}
+		}
 	}
 	ok := false
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(tmp.Name())
+			if !unnamed {
+				os.Remove(tmp.Name())
+			}
 		}
 	}()
 	sw := &SparseWriter{f: tmp}
@@ -57,8 +93,18 @@ func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
 	if err := sw.Close(); err != nil {
 		return &Error{Path: path, Err: err}
 	}
-	if err := tmp.Chmod(perm); err != nil {
+	if err := tmp.Chmod(o.Perm); err != nil {
 		return &Error{Path: path, Err: err}
+	}
+	if unnamed {
+		if err := publish(tmp, dir, base, path, o); err != nil {
+			return &Error{Path: path, Err: err}
+		}
+		ok = true
+		if err := tmp.Close(); err != nil {
+			return &Error{Path: path, Err: err}
+		}
+		return nil
 	}
 	if err := tmp.Close(); err != nil {
 		return &Error{Path: path, Err: err}
@@ -67,6 +113,80 @@ func Write(path string, perm os.FileMode, fn func(io.Writer) error) error {
 		return &Error{Path: path, Err: err}
 	}
 	ok = true
+	return nil
+}
+
+// publish gives the complete unnamed file f its name. It links f straight
+// to path when path does not exist, else under a fresh temporary name that
+// is then renamed over path (rename(2) replaces atomically; link(2) would
+// refuse). If the system cannot link f at all, f's content is copied to a
+// named temporary file instead.
+func publish(f *os.File, dir, base, path string, o Options) error {
+	err := linkUnnamed(f, path)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errCannotLink):
+		return copyToNamed(f, dir, base, path, o)
+	case !errors.Is(err, fs.ErrExist):
+		return err
+	}
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d-%d", base, os.Getpid(), tempSeq.Add(1)))
+		err := linkUnnamed(f, name)
+		if errors.Is(err, fs.ErrExist) && try < 100 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(name, path); err != nil {
+			os.Remove(name)
+			return err
+		}
+		return nil
+	}
+}
+
+// errCannotLink is linkUnnamed's answer when the system offers no way to
+// name an unnamed file (no /proc, and no privilege for AT_EMPTY_PATH).
+var errCannotLink = errors.New("cannot link an unnamed file")
+
+// tempSeq makes the temporary names of one process distinct.
+var tempSeq atomic.Uint64
+
+// copyToNamed is publish's last resort: the content of f, copied by the
+// kernel where it can, under a temporary name renamed to path.
+func copyToNamed(f *os.File, dir, base, path string, o Options) error {
+	dst, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			dst.Close()
+			os.Remove(dst.Name())
+		}
+	}()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := dst.ReadFrom(f); err != nil {
+		return err
+	}
+	if err := dst.Chmod(o.Perm); err != nil {
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(dst.Name(), path); err != nil {
+		os.Remove(dst.Name())
+		done = true
+		return err
+	}
+	done = true
 	return nil
 }
 
