@@ -38,10 +38,11 @@ type marshaler interface {
 	MarshalJSON() ([]byte, error)
 }
 
-var (
-	marshalerType     = reflect.TypeFor[marshaler]()
-	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
-)
+// The interfaces' types are looked up where used (TypeFor costs nothing)
+// rather than kept in package variables: their initialisation would run,
+// and page in this package's code, in every process that links it.
+func marshalerType() reflect.Type     { return reflect.TypeFor[marshaler]() }
+func textMarshalerType() reflect.Type { return reflect.TypeFor[encoding.TextMarshaler]() }
 
 // maxDepth bounds nesting, so that a cycle of pointers is an error rather
 // than a stack overflow.
@@ -106,12 +107,12 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 	t := v.Type()
 	// Methods first, as encoding/json: a value's own, or its pointer's
 	// when the value is addressable.
-	if t.Kind() != reflect.Pointer && v.CanAddr() && !t.Implements(marshalerType) && !t.Implements(textMarshalerType) {
-		if pt := reflect.PointerTo(t); pt.Implements(marshalerType) || pt.Implements(textMarshalerType) {
+	if t.Kind() != reflect.Pointer && v.CanAddr() && !t.Implements(marshalerType()) && !t.Implements(textMarshalerType()) {
+		if pt := reflect.PointerTo(t); pt.Implements(marshalerType()) || pt.Implements(textMarshalerType()) {
 			v, t = v.Addr(), pt
 		}
 	}
-	if t.Implements(marshalerType) {
+	if t.Implements(marshalerType()) {
 		if t.Kind() == reflect.Pointer && v.IsNil() {
 			e.b = append(e.b, "null"...)
 			return nil
@@ -125,7 +126,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		}
 		return nil
 	}
-	if t.Implements(textMarshalerType) {
+	if t.Implements(textMarshalerType()) {
 		if t.Kind() == reflect.Pointer && v.IsNil() {
 			e.b = append(e.b, "null"...)
 			return nil
@@ -182,7 +183,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 
 func bytesHaveMethods(t reflect.Type) bool {
 	pt := reflect.PointerTo(t)
-	return pt.Implements(marshalerType) || pt.Implements(textMarshalerType)
+	return pt.Implements(marshalerType()) || pt.Implements(textMarshalerType())
 }
 
 // float writes f as encoding/json does: the shortest decimal that reads
@@ -271,7 +272,7 @@ func keyString(k reflect.Value) (string, error) {
 	if k.Kind() == reflect.String {
 		return k.String(), nil
 	}
-	if k.Type().Implements(textMarshalerType) {
+	if k.Type().Implements(textMarshalerType()) {
 		if k.Kind() == reflect.Pointer && k.IsNil() {
 			return "", nil
 		}
