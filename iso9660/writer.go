@@ -34,6 +34,46 @@ const (
 	RockRidgeRationalize
 )
 
+// AttributeOverride replaces owners and modes in the Rock Ridge attributes
+// (RRIP §4.1.1 PX) of every file, after the rules of RockRidgeRationalize,
+// as mkisofs's -uid, -gid, -file-mode and -dir-mode do. Only the fields
+// named in Set apply.
+type AttributeOverride struct {
+	Set      OverrideFields
+	UID, GID uint32
+	// FileMode and DirMode give the permission bits, with the set-id and
+	// sticky bits, of regular files and of directories.
+	FileMode, DirMode fs.FileMode
+}
+
+// OverrideFields names the fields of an AttributeOverride that apply.
+type OverrideFields uint8
+
+const (
+	OverrideUID OverrideFields = 1 << iota
+	OverrideGID
+	OverrideFileMode
+	OverrideDirMode
+)
+
+// permBits are the bits of a mode that AttributeOverride replaces.
+const permBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+
+func (a *AttributeOverride) apply(n *Node) {
+	if a.Set&OverrideUID != 0 {
+		n.UID = a.UID
+	}
+	if a.Set&OverrideGID != 0 {
+		n.GID = a.GID
+	}
+	switch {
+	case n.Mode.IsRegular() && a.Set&OverrideFileMode != 0:
+		n.Mode = n.Mode&^permBits | a.FileMode&permBits
+	case n.IsDir() && a.Set&OverrideDirMode != 0:
+		n.Mode = n.Mode&^permBits | a.DirMode&permBits
+	}
+}
+
 // VolumeInfo holds the identifiers and dates of the volume descriptors
 // (ECMA-119 §8.4). Empty fields get defaults.
 type VolumeInfo struct {
@@ -111,6 +151,9 @@ type Options struct {
 	// are set to Now, and access and change times equal modification times
 	// (reading a tree changes its access times).
 	ClampTimes bool
+	// Attributes replaces the owners and modes that Rock Ridge records
+	// for every file (mkisofs -uid, -gid, -file-mode, -dir-mode).
+	Attributes AttributeOverride
 	// TransTable adds a TRANS.TBL file to every directory that maps its
 	// ISO 9660 names to the original names (mkisofs -T), for readers that
 	// see neither Rock Ridge nor Joliet.
@@ -321,6 +364,9 @@ func (w *Writer) prepareNodes() error {
 		}
 		if w.opt.RockRidge == RockRidgeRationalize {
 			rationalize(n)
+		}
+		if w.opt.Attributes.Set != 0 {
+			w.opt.Attributes.apply(n)
 		}
 		if n.linkKey != ([2]uint64{}) && n.Mode.IsRegular() {
 			if f := links[n.linkKey]; f != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -40,7 +41,8 @@ type masterFlags struct {
 	catalog                              string
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
-	transTable                           bool
+	transTable, noBak                    bool
+	uid, gid, fileMode, dirMode          string    // -uid, -gid, -file-mode, -dir-mode
 	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
 	msinfo, prevImage                    string // -C LAST,NEXT and -M PREVIOUS
@@ -160,6 +162,13 @@ cover the whole disc.
 	f.boot.flags(fl)
 	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
 	fl.BoolVarP(&f.transTable, "translation-table", "T", false, "add a TRANS.TBL to every directory mapping ISO 9660 names to the original names")
+	fl.StringVar(&f.uid, "uid", "", "record `USER` (a number or a name in /etc/passwd) as the owner of every file (Rock Ridge; implies -R)")
+	fl.StringVar(&f.gid, "gid", "", "record `GROUP` (a number or a name in /etc/group) as the group of every file (Rock Ridge; implies -R)")
+	fl.StringVar(&f.fileMode, "file-mode", "", "record the octal `MODE` (such as 0444) for every regular file (Rock Ridge; implies -R)")
+	fl.StringVar(&f.dirMode, "dir-mode", "", "record the octal `MODE` (such as 0555) for every directory (Rock Ridge; implies -R)")
+	fl.BoolVar(&f.noBak, "no-bak", false, "leave out editors' backup files: names containing ~ or # or ending in .bak")
+	fl.BoolVar(&f.noBak, "nobak", false, "same as --no-bak")
+	_ = fl.MarkHidden("nobak")
 	fl.BoolVar(&f.md5, "md5", false, "record MD5 checksums of the session and of every file (xorriso --md5) and, with -o FILE, an isomd5sum checksum for checkisomd5")
 	fl.BoolVar(&f.noPad, "no-pad", false, "no 300 KiB of zeros at the end of the image")
 	fl.BoolVar(&f.pad, "pad", false, "pad the end of the image (the default)")
@@ -378,6 +387,15 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 	if f.rrip110 {
 		o.RRVersion = iso9660.RRIP110
 	}
+	attr, err := f.attributes()
+	if err != nil {
+		return nil, err
+	}
+	o.Attributes = attr
+	if attr.Set != 0 && o.RockRidge == iso9660.NoRockRidge {
+		// As in mkisofs: only Rock Ridge records owners and modes.
+		o.RockRidge = iso9660.RockRidgeKeep
+	}
 	for i, e := range f.boot.entries {
 		if e.Image == "" {
 			return nil, usageError{fmt.Errorf("boot entry %d has no image (-b or -e)", i+1)}
@@ -429,6 +447,95 @@ func parseVolumeDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("date %q: want YYYYMMDDhhmmsscc or RFC 3339", s)
+}
+
+// isBackupName reports whether name is an editor's backup or autosave file
+// as mkisofs -no-bak sees them: it contains ~ or #, or ends in .bak.
+func isBackupName(name string) bool {
+	return strings.ContainsAny(name, "~#") || strings.HasSuffix(name, ".bak")
+}
+
+// attributes reads -uid, -gid, -file-mode and -dir-mode.
+func (f *masterFlags) attributes() (iso9660.AttributeOverride, error) {
+	var a iso9660.AttributeOverride
+	for _, id := range []struct {
+		flag, val, db string
+		set           iso9660.OverrideFields
+		dst           *uint32
+	}{
+		{"-uid", f.uid, "/etc/passwd", iso9660.OverrideUID, &a.UID},
+		{"-gid", f.gid, "/etc/group", iso9660.OverrideGID, &a.GID},
+	} {
+		if id.val == "" {
+			continue
+		}
+		n, err := lookupID(id.val, id.db)
+		if err != nil {
+			return a, usageError{fmt.Errorf("%s %q: %w", id.flag, id.val, err)}
+		}
+		*id.dst = n
+		a.Set |= id.set
+	}
+	for _, m := range []struct {
+		flag, val string
+		set       iso9660.OverrideFields
+		dst       *fs.FileMode
+	}{
+		{"-file-mode", f.fileMode, iso9660.OverrideFileMode, &a.FileMode},
+		{"-dir-mode", f.dirMode, iso9660.OverrideDirMode, &a.DirMode},
+	} {
+		if m.val == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(m.val, 8, 32)
+		if err != nil || n > 0o7777 {
+			return a, usageError{fmt.Errorf("%s %q: want an octal mode of at most four digits, such as 0444", m.flag, m.val)}
+		}
+		*m.dst = unixPerm(uint32(n))
+		a.Set |= m.set
+	}
+	return a, nil
+}
+
+// unixPerm converts the permission, set-id and sticky bits of a POSIX mode
+// (chmod's octal digits) to an fs.FileMode.
+func unixPerm(n uint32) fs.FileMode {
+	m := fs.FileMode(n & 0o777)
+	if n&0o4000 != 0 {
+		m |= fs.ModeSetuid
+	}
+	if n&0o2000 != 0 {
+		m |= fs.ModeSetgid
+	}
+	if n&0o1000 != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}
+
+// lookupID reads a user or group given as a number, or as a name in db
+// (/etc/passwd or /etc/group: "name:password:id:..."), as mkisofs's -uid
+// and -gid do. The host's own files are what names mean to the person
+// typing them; a number needs no lookup.
+func lookupID(s, db string) (uint32, error) {
+	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	data, err := os.ReadFile(db)
+	if err != nil {
+		return 0, fmt.Errorf("not a number, and %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) >= 3 && f[0] == s {
+			n, err := strconv.ParseUint(f[2], 10, 32)
+			if err != nil {
+				return 0, fmt.Errorf("%s gives it the id %q", db, f[2])
+			}
+			return uint32(n), nil
+		}
+	}
+	return 0, fmt.Errorf("not a number nor a name in %s", db)
 }
 
 // excluder builds the -m/-x/-exclude-list test: a glob matches the base
@@ -584,6 +691,12 @@ func runMaster(c *cobra.Command, f *masterFlags, args []string) error {
 	exclude, err := f.excluder()
 	if err != nil {
 		return err
+	}
+	if f.noBak {
+		prev := exclude
+		exclude = func(p, name string) bool {
+			return isBackupName(name) || prev != nil && prev(p, name)
+		}
 	}
 	hide, err := f.hider()
 	if err != nil {

@@ -187,10 +187,10 @@ const mkisofsOptionNames = `
 	allow-multidot alpha-boot apm-block-size append-partition appended-part-as-apm
 	appended-part-as-gpt application-use apple auto boot-catalog-hide boot-hfs-file
 	check-oldnames check-session checksum-list checksum-algorithm-iso
-	checksum-algorithm-template chrp-boot chrp-boot-part cluster-size dev dir-mode
+	checksum-algorithm-template chrp-boot chrp-boot-part cluster-size dev 
 	disable-deep-relocation disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
 	dvd-video efi-boot-part efi-boot-image eltorito-id eltorito-selcrit embedded-boot
-	emul-toc file-mode file-name-limit for-backup force-rr generic-boot gid
+	emul-toc  file-name-limit for-backup force-rr generic-boot 
 	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hardlinks hfs hfs-bless
 	hfs-bless-by hfs-creator hfs-parms hfs-type hfs-unlock hfs-volid hfsplus
 	hfsplus-block-size hfsplus-file-creator-type hfsplus-serial-no
@@ -202,9 +202,9 @@ const mkisofsOptionNames = `
 	jigdo-checksum-algorithm jigdo-exclude jigdo-force-checksum jigdo-force-md5
 	jigdo-jigdo jigdo-map jigdo-min-file-size jigdo-template jigdo-template-compress
 	joliet-utf16 ldots mac-boot-file mac-name magic map max-iso9660-filenames
-	mbr-force-bootable md5-list mips-boot mipsel-boot new-dir-mode no-bak
+	mbr-force-bootable md5-list mips-boot mipsel-boot new-dir-mode 
 	no-desktop no-emul-toc no-iso-translate no-limit-pathtables no-rr
-	no-split-symlink-components no-split-symlink-fields nobak norock old-empty
+	no-split-symlink-components no-split-symlink-fields  norock old-empty
 	old-exclude old-root old-root-devno old-root-no-ino old-root-no-md5 outdev
 	output-hfs-charset part part-like-isohybrid partition-cyl-align partition-hd-cyl
 	partition-offset partition-sec-hd posix-h posix-l posix-p prep-boot
@@ -212,7 +212,7 @@ const mkisofsOptionNames = `
 	rr-reloc-dir scdbackup-tag set-all-file-dates sort sort-weight
 	sort-weight-list sort-weight-patterns sparc-boot sparc-label split-output
 	stream-file-name stream-media-size sunx86-boot sunx86-label table-name
-	transparent-compression ucs-level udf udf-symlinks uid untranslated-filenames
+	transparent-compression ucs-level udf udf-symlinks  untranslated-filenames
 	untranslated-name-len use-fileversion version xa xattr xattr-any
 	zisofs-version-2 zisofs2-susp-z2 zisofs2-susp-zf`
 
