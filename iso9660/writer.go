@@ -151,6 +151,12 @@ type Options struct {
 	// are set to Now, and access and change times equal modification times
 	// (reading a tree changes its access times).
 	ClampTimes bool
+	// NoDeepRelocation keeps directories deeper than eight levels where
+	// they are instead of relocating them with Rock Ridge (mkisofs -D).
+	// The primary hierarchy then breaks ECMA-119 §6.8.2.1, as it does
+	// without Rock Ridge: Linux, xorriso and libarchive read it, strict
+	// readers may not.
+	NoDeepRelocation bool
 	// Attributes replaces the owners and modes that Rock Ridge records
 	// for every file (mkisofs -uid, -gid, -file-mode, -dir-mode).
 	Attributes AttributeOverride
@@ -708,7 +714,7 @@ func (w *Writer) buildPrimary() (*wtree, error) {
 				continue
 			}
 			sub := &wdir{node: c, parent: d, rrParent: d, depth: d.depth + 1}
-			if sub.depth > maxDepth && w.rr() {
+			if sub.depth > maxDepth && w.rr() && !w.opt.NoDeepRelocation {
 				if moved == nil {
 					mv := &Node{Name: ".rr_moved", Mode: fs.ModeDir | 0o755, ModTime: w.opt.Now, AccessTime: w.opt.Now,
 						ChangeTime: w.opt.Now, src: "(relocated directories)", nlink: 2, serial: ^uint32(0) - 2}

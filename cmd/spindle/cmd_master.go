@@ -41,7 +41,7 @@ type masterFlags struct {
 	catalog                              string
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
-	transTable, noBak                    bool
+	transTable, noBak, noRelocate        bool
 	uid, gid, fileMode, dirMode          string    // -uid, -gid, -file-mode, -dir-mode
 	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
@@ -166,6 +166,7 @@ cover the whole disc.
 	fl.StringVar(&f.gid, "gid", "", "record `GROUP` (a number or a name in /etc/group) as the group of every file (Rock Ridge; implies -R)")
 	fl.StringVar(&f.fileMode, "file-mode", "", "record the octal `MODE` (such as 0444) for every regular file (Rock Ridge; implies -R)")
 	fl.StringVar(&f.dirMode, "dir-mode", "", "record the octal `MODE` (such as 0555) for every directory (Rock Ridge; implies -R)")
+	fl.BoolVarP(&f.noRelocate, "disable-deep-relocation", "D", false, "keep directories deeper than 8 levels in place instead of relocating them (breaks ECMA-119; Linux, xorriso and bsdtar read it)")
 	fl.BoolVar(&f.noBak, "no-bak", false, "leave out editors' backup files: names containing ~ or # or ending in .bak")
 	fl.BoolVar(&f.noBak, "nobak", false, "same as --no-bak")
 	_ = fl.MarkHidden("nobak")
@@ -358,10 +359,11 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 		Volume: iso9660.VolumeInfo{SystemID: f.sysID, VolumeID: f.volID, VolumeSetID: f.volset, Publisher: f.publisher,
 			Preparer: f.preparer, Application: f.appID, CopyrightFile: f.copyright, AbstractFile: f.abstract,
 			BibliographicFile: f.biblio},
-		BootCatalog: f.catalog,
-		NoPad:       f.noPad,
-		TransTable:  f.transTable,
-		MD5:         f.md5,
+		BootCatalog:      f.catalog,
+		NoPad:            f.noPad,
+		TransTable:       f.transTable,
+		NoDeepRelocation: f.noRelocate,
+		MD5:              f.md5,
 	}
 	// The fields of the volume descriptor (ECMA-119 §8.4) have fixed
 	// sizes; mkisofs refuses a longer text rather than cut it (xorriso

@@ -163,9 +163,9 @@ func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 				return nil, usageError{fmt.Errorf("%s: unknown option %s (see %s --help)", cmd.Name(), a, cmd.CommandPath())}
 			}
 		case strings.HasPrefix(a, "-") && len(a) == 2:
-			// -B (Sparc boot), -D (no deep relocation), -G (generic boot),
-			// -U (untranslated names), -z and -Z (compression).
-			if f = fl.ShorthandLookup(a[1:]); f == nil && strings.Contains("BDGUZz", a[1:]) {
+			// -B (Sparc boot), -G (generic boot), -U (untranslated names),
+			// -z and -Z (compression).
+			if f = fl.ShorthandLookup(a[1:]); f == nil && strings.Contains("BGUZz", a[1:]) {
 				return nil, usageError{fmt.Errorf("%s: %s is an option of mkisofs or xorriso -as mkisofs that Spindle does not support (see %s --help)", cmd.Name(), a, cmd.CommandPath())}
 			}
 		}
@@ -188,7 +188,7 @@ const mkisofsOptionNames = `
 	appended-part-as-gpt application-use apple auto boot-catalog-hide boot-hfs-file
 	check-oldnames check-session checksum-list checksum-algorithm-iso
 	checksum-algorithm-template chrp-boot chrp-boot-part cluster-size dev 
-	disable-deep-relocation disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
+	 disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
 	dvd-video efi-boot-part efi-boot-image eltorito-id eltorito-selcrit embedded-boot
 	emul-toc  file-name-limit for-backup force-rr generic-boot 
 	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hardlinks hfs hfs-bless
