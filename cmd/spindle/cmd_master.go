@@ -43,6 +43,7 @@ type masterFlags struct {
 	reproducible, sample, verbose        bool
 	transTable, noBak, noRelocate        bool
 	uid, gid, fileMode, dirMode          string    // -uid, -gid, -file-mode, -dir-mode
+	sortFile                             string    // -sort FILE: weights of the file data
 	dates                                [4]string // creation, modification, expiration, effective
 	boot                                 bootBuilder
 	msinfo, prevImage                    string // -C LAST,NEXT and -M PREVIOUS
@@ -167,6 +168,7 @@ cover the whole disc.
 	fl.StringVar(&f.fileMode, "file-mode", "", "record the octal `MODE` (such as 0444) for every regular file (Rock Ridge; implies -R)")
 	fl.StringVar(&f.dirMode, "dir-mode", "", "record the octal `MODE` (such as 0555) for every directory (Rock Ridge; implies -R)")
 	fl.BoolVarP(&f.noRelocate, "disable-deep-relocation", "D", false, "keep directories deeper than 8 levels in place instead of relocating them (breaks ECMA-119; Linux, xorriso and bsdtar read it)")
+	fl.StringVar(&f.sortFile, "sort", "", "order the file data by the weights in `FILE` (lines \"PATH WEIGHT\", heaviest first; PATH a source or image path, glob or directory)")
 	fl.BoolVar(&f.noBak, "no-bak", false, "leave out editors' backup files: names containing ~ or # or ending in .bak")
 	fl.BoolVar(&f.noBak, "nobak", false, "same as --no-bak")
 	_ = fl.MarkHidden("nobak")
@@ -393,6 +395,11 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.sortFile != "" {
+		if o.SortWeight, err = readSortWeights(f.sortFile); err != nil {
+			return nil, err
+		}
+	}
 	o.Attributes = attr
 	if attr.Set != 0 && o.RockRidge == iso9660.NoRockRidge {
 		// As in mkisofs: only Rock Ridge records owners and modes.
@@ -449,6 +456,69 @@ func parseVolumeDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("date %q: want YYYYMMDDhhmmsscc or RFC 3339", s)
+}
+
+// sortRule is one line of a -sort file.
+type sortRule struct {
+	pattern string
+	weight  int32
+}
+
+// readSortWeights reads a mkisofs -sort file: per line a path and a weight
+// (a 32-bit integer) after the line's last space or tab, so that the path
+// may hold spaces. The path is matched, as a glob, against each file's
+// source path and its path in the image and against their directories: a
+// directory's weight goes to everything below it. The first matching line
+// gives the weight; files no line matches weigh 0.
+func readSortWeights(name string) (func(*iso9660.Node) int32, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("-sort: %w", err)}
+	}
+	var rules []sortRule
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		cut := strings.LastIndexAny(line, " \t")
+		if cut <= 0 {
+			return nil, usageError{fmt.Errorf("-sort %s:%d: want \"PATH WEIGHT\", got %q", name, i+1, line)}
+		}
+		wt, err := strconv.ParseInt(line[cut+1:], 10, 32)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("-sort %s:%d: weight %q is not a 32-bit integer", name, i+1, line[cut+1:])}
+		}
+		pat := path.Clean(strings.TrimRight(line[:cut], " \t"))
+		if _, err := path.Match(pat, ""); err != nil {
+			return nil, usageError{fmt.Errorf("-sort %s:%d: pattern %q: %w", name, i+1, pat, err)}
+		}
+		rules = append(rules, sortRule{pat, int32(wt)})
+	}
+	return func(n *iso9660.Node) int32 {
+		src, img := path.Clean(n.Source()), n.Path()
+		for _, r := range rules {
+			if matchPathOrParent(r.pattern, src) || matchPathOrParent(r.pattern, img) {
+				return r.weight
+			}
+		}
+		return 0
+	}, nil
+}
+
+// matchPathOrParent reports whether glob pattern matches p or one of the
+// directories above it.
+func matchPathOrParent(pattern, p string) bool {
+	for {
+		if ok, _ := path.Match(pattern, p); ok {
+			return true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i <= 0 {
+			return false
+		}
+		p = p[:i]
+	}
 }
 
 // isBackupName reports whether name is an editor's backup or autosave file

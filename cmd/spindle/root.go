@@ -209,7 +209,7 @@ const mkisofsOptionNames = `
 	output-hfs-charset part part-like-isohybrid partition-cyl-align partition-hd-cyl
 	partition-offset partition-sec-hd posix-h posix-l posix-p prep-boot
 	prep-boot-part probe protective-msdos-label quoted-path-list root root-info
-	rr-reloc-dir scdbackup-tag set-all-file-dates sort sort-weight
+	rr-reloc-dir scdbackup-tag set-all-file-dates  sort-weight
 	sort-weight-list sort-weight-patterns sparc-boot sparc-label split-output
 	stream-file-name stream-media-size sunx86-boot sunx86-label table-name
 	transparent-compression ucs-level udf udf-symlinks  untranslated-filenames
