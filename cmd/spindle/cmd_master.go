@@ -395,15 +395,15 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.sortFile != "" {
-		if o.SortWeight, err = readSortWeights(f.sortFile); err != nil {
-			return nil, err
-		}
-	}
 	o.Attributes = attr
 	if attr.Set != 0 && o.RockRidge == iso9660.NoRockRidge {
 		// As in mkisofs: only Rock Ridge records owners and modes.
 		o.RockRidge = iso9660.RockRidgeKeep
+	}
+	if f.sortFile != "" {
+		if o.SortWeight, err = readSortWeights(f.sortFile); err != nil {
+			return nil, err
+		}
 	}
 	for i, e := range f.boot.entries {
 		if e.Image == "" {
@@ -466,7 +466,7 @@ type sortRule struct {
 
 // readSortWeights reads a mkisofs -sort file: per line a path and a weight
 // (a 32-bit integer) after the line's last space or tab, so that the path
-// may hold spaces. The path is matched, as a glob, against each file's
+// may hold spaces (one blank separates them, as in mkisofs). The path is matched, as a glob, against each file's
 // source path and its path in the image and against their directories: a
 // directory's weight goes to everything below it. The first matching line
 // gives the weight; files no line matches weigh 0.
@@ -475,6 +475,23 @@ func readSortWeights(name string) (func(*iso9660.Node) int32, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("-sort: %w", err)}
 	}
+	rules, err := parseSortWeights(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return func(n *iso9660.Node) int32 {
+		src, img := path.Clean(n.Source()), n.Path()
+		for _, r := range rules {
+			if matchPathOrParent(r.pattern, src) || matchPathOrParent(r.pattern, img) {
+				return r.weight
+			}
+		}
+		return 0
+	}, nil
+}
+
+// parseSortWeights parses the lines of -sort file name.
+func parseSortWeights(name string, data []byte) ([]sortRule, error) {
 	var rules []sortRule
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -489,21 +506,15 @@ func readSortWeights(name string) (func(*iso9660.Node) int32, error) {
 		if err != nil {
 			return nil, usageError{fmt.Errorf("-sort %s:%d: weight %q is not a 32-bit integer", name, i+1, line[cut+1:])}
 		}
-		pat := path.Clean(strings.TrimRight(line[:cut], " \t"))
+		// mkisofs takes everything before the last blank as the name,
+		// blanks included.
+		pat := path.Clean(line[:cut])
 		if _, err := path.Match(pat, ""); err != nil {
 			return nil, usageError{fmt.Errorf("-sort %s:%d: pattern %q: %w", name, i+1, pat, err)}
 		}
 		rules = append(rules, sortRule{pat, int32(wt)})
 	}
-	return func(n *iso9660.Node) int32 {
-		src, img := path.Clean(n.Source()), n.Path()
-		for _, r := range rules {
-			if matchPathOrParent(r.pattern, src) || matchPathOrParent(r.pattern, img) {
-				return r.weight
-			}
-		}
-		return 0
-	}, nil
+	return rules, nil
 }
 
 // matchPathOrParent reports whether glob pattern matches p or one of the
@@ -597,6 +608,11 @@ func lookupID(s, db string) (uint32, error) {
 	if err != nil {
 		return 0, fmt.Errorf("not a number, and %w", err)
 	}
+	return findID(s, db, data)
+}
+
+// findID looks name up in the lines of db, /etc/passwd or /etc/group.
+func findID(s, db string, data []byte) (uint32, error) {
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Split(line, ":")
 		if len(f) >= 3 && f[0] == s {
