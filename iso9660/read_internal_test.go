@@ -76,14 +76,14 @@ func TestReadModeFromPosix(t *testing.T) {
 		fs.ModeNamedPipe | 0o600, fs.ModeSocket | 0o700, fs.ModeDevice | 0o660,
 		fs.ModeDevice | fs.ModeCharDevice | 0o666, 0o2750&^0o2000 | fs.ModeSetgid,
 	} {
-		if got := rdModeFromPosix(posixMode(m)); got != m {
-			t.Errorf("rdModeFromPosix(%#o) = %v, want %v", posixMode(m), got, m)
+		if got := ModeFromPOSIX(posixMode(m)); got != m {
+			t.Errorf("ModeFromPOSIX(%#o) = %v, want %v", posixMode(m), got, m)
 		}
 	}
-	if got := rdModeFromPosix(0o644); got != 0o644 {
+	if got := ModeFromPOSIX(0o644); got != 0o644 {
 		t.Errorf("no type bits: %v, want a regular file", got)
 	}
-	if got := rdModeFromPosix(0o070644); got&fs.ModeIrregular == 0 {
+	if got := ModeFromPOSIX(0o070644); got&fs.ModeIrregular == 0 {
 		t.Errorf("unknown type: %v, want irregular", got)
 	}
 }

@@ -155,7 +155,7 @@ func (im *Image) applyRR(e *rdEntry, rr *rdRR, r rdRecord, budget *int64) {
 		return
 	}
 	if rr.px != nil {
-		m := rdModeFromPosix(rr.px.Mode)
+		m := ModeFromPOSIX(rr.px.Mode)
 		switch {
 		case e.isDir():
 			// The record's directory flag decides what the extent holds.
@@ -251,10 +251,10 @@ func (im *Image) relocate(e *rdEntry, block uint32, at int64, budget *int64) {
 	e.dirOff, e.dirSize, e.bad = self.dirOff, self.dirSize, self.bad
 }
 
-// rdModeFromPosix converts a POSIX st_mode (RRIP 1.12 §4.1.1 PX "file mode")
-// to fs.FileMode. A mode without type bits is a regular file; unknown
-// types are irregular.
-func rdModeFromPosix(p uint32) fs.FileMode {
+// ModeFromPOSIX converts a POSIX st_mode (RRIP 1.12 §4.1.1 PX "file mode",
+// or chmod's octal digits) to fs.FileMode. A mode without type bits is a
+// regular file; unknown types are irregular.
+func ModeFromPOSIX(p uint32) fs.FileMode {
 	m := fs.FileMode(p & 0o777)
 	if p&0o4000 != 0 {
 		m |= fs.ModeSetuid

@@ -574,26 +574,10 @@ func (f *masterFlags) attributes() (iso9660.AttributeOverride, error) {
 		if err != nil || n > 0o7777 {
 			return a, usageError{fmt.Errorf("%s %q: want an octal mode of at most four digits, such as 0444", m.flag, m.val)}
 		}
-		*m.dst = unixPerm(uint32(n))
+		*m.dst = iso9660.ModeFromPOSIX(uint32(n))
 		a.Set |= m.set
 	}
 	return a, nil
-}
-
-// unixPerm converts the permission, set-id and sticky bits of a POSIX mode
-// (chmod's octal digits) to an fs.FileMode.
-func unixPerm(n uint32) fs.FileMode {
-	m := fs.FileMode(n & 0o777)
-	if n&0o4000 != 0 {
-		m |= fs.ModeSetuid
-	}
-	if n&0o2000 != 0 {
-		m |= fs.ModeSetgid
-	}
-	if n&0o1000 != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
 }
 
 // lookupID reads a user or group given as a number, or as a name in db
