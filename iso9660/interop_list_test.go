@@ -811,7 +811,9 @@ func checkIsoinfoRR(t *testing.T, img string, src map[string]srcInfo, view rrVie
 					t.Errorf("isoinfo -R: %s: directory %q: want a whole number of blocks, [%7d 02]", d, e.Line, extentOf[block])
 				}
 			case s.Type == "link":
-				if e.Target != s.Target {
+				// isoinfo skips zero-length components, so it drops the
+				// trailing "/" that rrSL records as one.
+				if e.Target != iso9660.PeerSLTarget(s.Target) {
 					t.Errorf("isoinfo -R: %s: %s -> %q, want -> %q", d, e.Name, e.Target, s.Target)
 				}
 				if size != 0 || e.Extent != 0 || e.Flags != "00" {

@@ -126,6 +126,7 @@ func makeTree(t testing.TB, root string) {
 		"loopA":    "loopB",
 		"loopB":    "loopA",
 		"unicode":  "../names/Grüße aus Köln.txt",
+		"slashes":  "..//hard/",
 	} {
 		must(os.Symlink(target, filepath.Join(root, "links", name)))
 	}

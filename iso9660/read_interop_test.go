@@ -121,7 +121,15 @@ func TestReadInterop(t *testing.T) {
 			if e, ok := got["/rr_moved"]; ok && e.Type == "dir" {
 				delete(got, "/rr_moved") // mkisofs's relocation directory
 			}
-			w := tc.want
+			// The tools drop a trailing "/" of a link target, which
+			// rrSL keeps.
+			w := make(map[string]entry, len(tc.want))
+			for p, e := range tc.want {
+				if e.Type == "link" {
+					e.Target = iso9660.PeerSLTarget(e.Target)
+				}
+				w[p] = e
+			}
 			if tc.lax != nil {
 				w, got = tc.lax(w), tc.lax(got)
 			}

@@ -587,10 +587,13 @@ func decodeNM(entries [][]byte) (string, error) {
 // target: "SL", length, version 1, flags, then component records (RRIP 1.12
 // §4.1.3.1) of flags, length and content.
 //
-// The target is split at "/": a leading "/" becomes a ROOT component, "."
-// and ".." become CURRENT and PARENT components, and empty components
-// (from "//" or a trailing "/") are dropped, so "/a//b/" is recorded as
-// "/a/b", as genisoimage and xorriso do for the trailing slash.
+// The target is split at "/" and recorded exactly: a leading "/" becomes a
+// ROOT component, "." and ".." become CURRENT and PARENT components, an
+// empty component inside the target ("a//b") becomes a ROOT component too,
+// as genisoimage and xorriso write it (readers join "a", ROOT, "b" as
+// "a//b"), and a trailing "/" becomes a final zero-length component, which
+// keeps the separator before it (Linux and libarchive read "a", "" as
+// "a/"; genisoimage and xorriso drop a trailing "/").
 //
 // An SL entry holds at most 250 bytes of component records, so long targets
 // take several entries, each but the last with the SL CONTINUE flag. Every
@@ -610,16 +613,24 @@ func rrSL(target string) ([][]byte, error) {
 		return nil, errors.New("iso9660: empty symbolic link target")
 	}
 	type component struct {
-		flags byte
-		text  string
+		flags    byte
+		text     string
+		trailing bool // the zero-length component of a trailing "/"
 	}
 	var comps []component
-	if target[0] == '/' {
-		comps = append(comps, component{flags: slRoot})
-	}
-	for _, c := range strings.Split(target, "/") {
+	parts := strings.Split(target, "/")
+	for i, c := range parts {
 		switch c {
 		case "":
+			switch {
+			case i < len(parts)-1:
+				// Leading "/" or an empty component inside ("a//b").
+				comps = append(comps, component{flags: slRoot})
+			case i > 0 && comps[len(comps)-1].flags != slRoot:
+				// Trailing "/": a zero-length component, so that
+				// the separator before it is kept.
+				comps = append(comps, component{trailing: true})
+			}
 		case ".":
 			comps = append(comps, component{flags: slCurrent})
 		case "..":
@@ -646,7 +657,7 @@ func rrSL(target string) ([][]byte, error) {
 		if i == len(comps)-1 {
 			limit = rrSLMaxArea
 		}
-		if c.flags != 0 {
+		if c.flags != 0 || c.trailing {
 			if len(cur)+2 > limit {
 				cur = append(cur, slContinue, 0) // zero-length bridge
 				flush(true)
