@@ -8,6 +8,14 @@
 // Names that cannot be a single path component ("", ".", "..", names with
 // "/" or NUL) and duplicate names in one directory are refused with an
 // error naming them, before anything is written for them.
+//
+// A damaged source does not stop the extraction: an entry that cannot be
+// read (a directory whose records are unreadable, a symbolic link whose
+// target is garbled, a file whose data cannot be read to its end) is left
+// out, reported to Options.Skipped, and everything else is restored; ToDir
+// then returns an *IncompleteError. A file whose data fails part way is
+// removed, never left truncated. Errors on the destination side (a full
+// disk, a permission) stop the extraction as before.
 package restore
 
 import (
@@ -41,6 +49,9 @@ type Options struct {
 	Overwrite bool
 	// Warn receives problems that do not stop the extraction.
 	Warn func(error)
+	// Skipped receives, as it happens, each entry of the source that
+	// could not be read and was left out (an *Error naming it).
+	Skipped func(error)
 	// Progress, if set, is called with the bytes of file data written so
 	// far and the total to write.
 	Progress func(done, total int64)
@@ -61,6 +72,49 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
+
+// IncompleteError is returned by ToDir when entries of the source could
+// not be read and were left out; everything else was restored.
+type IncompleteError struct {
+	Skipped []error // one *Error per entry left out, in the order met
+}
+
+func (e *IncompleteError) Error() string {
+	if len(e.Skipped) == 1 {
+		return "1 entry could not be read and was not restored: " + e.Skipped[0].Error()
+	}
+	return fmt.Sprintf("%d entries could not be read and were not restored (the first: %v)", len(e.Skipped), e.Skipped[0])
+}
+
+// Unwrap gives the errors of the entries left out.
+func (e *IncompleteError) Unwrap() []error { return e.Skipped }
+
+// skipList collects the entries left out; the writers add to it
+// concurrently.
+type skipList struct {
+	mu     sync.Mutex
+	errs   []error
+	report func(error)
+}
+
+func (l *skipList) add(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+	if l.report != nil {
+		l.report(err)
+	}
+}
+
+// result returns the IncompleteError for what was left out, or nil.
+func (l *skipList) result() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.errs) == 0 {
+		return nil
+	}
+	return &IncompleteError{Skipped: slices.Clone(l.errs)}
+}
 
 // ErrUnsafeName is wrapped by errors about names that cannot be written
 // safely: empty, ".", "..", containing "/" or NUL, or duplicated.
@@ -96,6 +150,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 	}
 	defer root.Close()
 	owners := opt.Owners > 0 || (opt.Owners == 0 && os.Geteuid() == 0)
+	skipped := &skipList{report: opt.Skipped}
 
 	// First pass: walk, check every name, and plan. Nothing is written
 	// before the whole selection is known to be safe.
@@ -110,7 +165,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 		if p == "" {
 			p = "."
 		}
-		err := walk(fsys, p, func(src string, fi fs.FileInfo) error {
+		err := walk(fsys, p, skipped.add, func(src string, fi fs.FileInfo) error {
 			// The destination keeps the selected path's own name (or
 			// nothing for the root), like tar -C DIR -x PATH does.
 			dst := src
@@ -120,7 +175,8 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			j := job{src: src, dst: dst, fi: fi}
 			if fi.Mode()&fs.ModeSymlink != 0 {
 				if j.target, err = fs.ReadLink(fsys, src); err != nil {
-					return &Error{Path: "/" + src, Err: err}
+					skipped.add(&Error{Path: "/" + src, Err: err})
+					return nil
 				}
 			}
 			if fi.Mode().IsRegular() {
@@ -147,7 +203,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 	links := map[uint64]string{} // inode -> first destination path
 	made := map[string]bool{}    // directories known to exist
 	var dirs, later []job        // later: hard links to files being written
-	pool := newWriterPool(ctx, fsys, root, owners, total, opt.Progress, warn)
+	pool := newWriterPool(ctx, fsys, root, owners, total, opt.Progress, warn, skipped)
 	dirs2 := &dirRoots{m: map[string]*os.Root{}}
 	defer dirs2.close()
 	fail := func(err error) (Stats, error) {
@@ -238,6 +294,11 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 	}
 	st.add(pool.st)
 	for _, j := range later {
+		if pool.lost[j.target] {
+			// The first name's data could not be read.
+			skipped.add(&Error{Path: "/" + j.src, Err: errors.New("not linked: the data of this hard-linked file could not be read")})
+			continue
+		}
 		if err := root.Link(j.target, j.dst); err != nil {
 			return st, &Error{Path: "/" + j.src, Err: err}
 		}
@@ -256,7 +317,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			warn(err)
 		}
 	}
-	return st, nil
+	return st, skipped.result()
 }
 
 // checkNames refuses names that are not a single, unique path component.
@@ -278,14 +339,22 @@ func checkNames(dir string, ents []fs.DirEntry) error {
 	return nil
 }
 
+// sourceError marks a failure to read the source, which leaves one file
+// out, as opposed to one writing the destination, which stops ToDir.
+type sourceError struct{ err error }
+
+func (e sourceError) Error() string { return e.err.Error() }
+func (e sourceError) Unwrap() error { return e.err }
+
 // copyFile writes one regular file and sets its owner, mode and times
 // through the open file (fchown, fchmod, futimes: no second path lookup).
-// buf is the caller's copy buffer.
+// buf is the caller's copy buffer. A failure to read the source is a
+// sourceError, after the partly written file is removed.
 func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso9660.FileInfo, owners bool,
 	buf []byte, progress func(int64), warn func(error)) (int64, error) {
 	in, err := fsys.Open(j.src)
 	if err != nil {
-		return 0, &Error{Path: "/" + j.src, Err: err}
+		return 0, sourceError{&Error{Path: "/" + j.src, Err: err}}
 	}
 	defer in.Close()
 	var out *os.File
@@ -317,7 +386,15 @@ func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso96
 		}
 		if rerr != nil {
 			out.Close()
-			return n, &Error{Path: "/" + j.src, Err: rerr}
+			if j.dir != nil {
+				err = j.dir.Remove(j.base)
+			} else {
+				err = root.Remove(j.dst)
+			}
+			if err != nil {
+				return n, &Error{Path: "/" + j.src, Err: fmt.Errorf("%w (and removing the partial copy: %v)", rerr, err)}
+			}
+			return n, sourceError{&Error{Path: "/" + j.src, Err: rerr}}
 		}
 	}
 	// Owner first: chown clears set-id bits.
@@ -419,7 +496,11 @@ func mkdev(major, minor uint32) uint64 {
 // walk calls fn for p and everything below it, parents first, reading
 // each directory once and refusing unsafe names before anything below
 // the directory is visited.
-func walk(fsys fs.FS, p string, fn func(src string, fi fs.FileInfo) error) error {
+//
+// A directory that cannot be read, or an entry whose information cannot,
+// goes to skip (the directory is still visited, and its readable entries
+// are): only fn's errors and unsafe names stop the walk.
+func walk(fsys fs.FS, p string, skip func(error), fn func(src string, fi fs.FileInfo) error) error {
 	fi, err := fs.Stat(fsys, p)
 	if err != nil {
 		return &Error{Path: "/" + p, Err: err}
@@ -427,7 +508,7 @@ func walk(fsys fs.FS, p string, fn func(src string, fi fs.FileInfo) error) error
 	if lfi, err := lstat(fsys, p); err == nil {
 		fi = lfi
 	}
-	return walkInfo(fsys, p, fi, fn)
+	return walkInfo(fsys, p, fi, skip, fn)
 }
 
 func lstat(fsys fs.FS, p string) (fs.FileInfo, error) {
@@ -439,7 +520,7 @@ func lstat(fsys fs.FS, p string) (fs.FileInfo, error) {
 	return fs.Stat(fsys, p)
 }
 
-func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, fn func(src string, fi fs.FileInfo) error) error {
+func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, skip func(error), fn func(src string, fi fs.FileInfo) error) error {
 	if err := fn(p, fi); err != nil {
 		return err
 	}
@@ -448,7 +529,8 @@ func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, fn func(src string, fi fs.Fi
 	}
 	ents, err := fs.ReadDir(fsys, p)
 	if err != nil {
-		return &Error{Path: "/" + p, Err: err}
+		// fs.ReadDir returns what it could read before the error.
+		skip(&Error{Path: "/" + p, Err: fmt.Errorf("directory not read whole: %w", err)})
 	}
 	if err := checkNames(p, ents); err != nil {
 		return err
@@ -456,9 +538,10 @@ func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, fn func(src string, fi fs.Fi
 	for _, e := range ents {
 		cfi, err := e.Info()
 		if err != nil {
-			return &Error{Path: "/" + path.Join(p, e.Name()), Err: err}
+			skip(&Error{Path: "/" + path.Join(p, e.Name()), Err: err})
+			continue
 		}
-		if err := walkInfo(fsys, path.Join(p, e.Name()), cfi, fn); err != nil {
+		if err := walkInfo(fsys, path.Join(p, e.Name()), cfi, skip, fn); err != nil {
 			return err
 		}
 	}
@@ -491,6 +574,9 @@ type writerPool struct {
 	done  int64
 	stop  chan struct{}
 	once  sync.Once
+	// lost holds the destination paths of files left out because their
+	// data could not be read (read after wait).
+	lost map[string]bool
 }
 
 type poolJob struct {
@@ -500,8 +586,8 @@ type poolJob struct {
 }
 
 func newWriterPool(ctx context.Context, fsys fs.FS, root *os.Root, owners bool, total int64,
-	progress func(done, total int64), warn func(error)) *writerPool {
-	p := &writerPool{ctx: ctx, jobs: make(chan poolJob, 64), stop: make(chan struct{})}
+	progress func(done, total int64), warn func(error), skipped *skipList) *writerPool {
+	p := &writerPool{ctx: ctx, jobs: make(chan poolJob, 64), stop: make(chan struct{}), lost: map[string]bool{}}
 	var warnMu sync.Mutex
 	lockedWarn := func(err error) {
 		warnMu.Lock()
@@ -532,6 +618,14 @@ func newWriterPool(ctx context.Context, fsys fs.FS, root *os.Root, owners bool, 
 					progress(d, total)
 					p.mu.Unlock()
 				}, lockedWarn)
+				var se sourceError
+				if errors.As(err, &se) {
+					skipped.add(se.err)
+					p.mu.Lock()
+					p.lost[pj.j.dst] = true
+					p.mu.Unlock()
+					continue
+				}
 				p.mu.Lock()
 				p.st.Bytes += n
 				if err != nil {

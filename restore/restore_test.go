@@ -199,3 +199,117 @@ func (l *listFS) Lstat(name string) (fs.FileInfo, error) {
 	}
 	return nil, fs.ErrNotExist
 }
+
+// damagedFS is a MapFS with entries that fail to read, as those of a
+// damaged image do.
+type damagedFS struct {
+	fstest.MapFS
+	badLink, badDir, badData string
+}
+
+var errDamaged = errors.New("damaged record")
+
+func (d damagedFS) ReadLink(name string) (string, error) {
+	if name == d.badLink {
+		return "", errDamaged
+	}
+	return d.MapFS.ReadLink(name)
+}
+
+func (d damagedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	ents, err := d.MapFS.ReadDir(name)
+	if name == d.badDir && len(ents) > 0 {
+		// What was read before the damage, as fs.ReadDir returns it.
+		return ents[:1], errDamaged
+	}
+	return ents, err
+}
+
+func (d damagedFS) Open(name string) (fs.File, error) {
+	f, err := d.MapFS.Open(name)
+	if err != nil || name != d.badData {
+		return f, err
+	}
+	return &failingFile{File: f}, nil
+}
+
+// failingFile gives some bytes, then an error.
+type failingFile struct {
+	fs.File
+	n int
+}
+
+func (f *failingFile) Read(p []byte) (int, error) {
+	if f.n > 0 {
+		return 0, errDamaged
+	}
+	f.n = min(len(p), 3)
+	return copy(p, "abc"[:f.n]), nil
+}
+
+func TestToDirDamagedSource(t *testing.T) {
+	fsys := damagedFS{
+		MapFS: fstest.MapFS{
+			"ok.txt":        {Data: []byte("fine")},
+			"bad-link":      {Data: []byte("ok.txt"), Mode: fs.ModeSymlink | 0o777},
+			"good-link":     {Data: []byte("ok.txt"), Mode: fs.ModeSymlink | 0o777},
+			"bad-data.bin":  {Data: []byte("abcdefgh")},
+			"dir/first":     {Data: []byte("1")},
+			"dir/second":    {Data: []byte("2")},
+			"dir/sub/third": {Data: []byte("3")},
+		},
+		badLink: "bad-link", badDir: "dir", badData: "bad-data.bin",
+	}
+	dest := t.TempDir()
+	var reported []string
+	st, err := restore.ToDir(context.Background(), fsys, nil, dest, &restore.Options{
+		Skipped: func(err error) { reported = append(reported, err.Error()) },
+	})
+	var inc *restore.IncompleteError
+	if !errors.As(err, &inc) {
+		t.Fatalf("ToDir = %v, want an IncompleteError", err)
+	}
+	if !errors.Is(err, errDamaged) {
+		t.Errorf("%v does not wrap the read errors", err)
+	}
+	if len(inc.Skipped) != 3 || len(reported) != 3 {
+		t.Fatalf("skipped %q, reported %q; want the link, the directory and the file", inc.Skipped, reported)
+	}
+	for _, want := range []string{"/bad-link", "/dir", "/bad-data.bin"} {
+		found := false
+		for _, r := range reported {
+			found = found || strings.HasPrefix(r, want+": ")
+		}
+		if !found {
+			t.Errorf("no report names %s: %q", want, reported)
+		}
+	}
+	// Everything readable is there; nothing half-written is.
+	for p, want := range map[string]string{"ok.txt": "fine", "good-link": "fine", "dir/first": "1"} {
+		if b, err := os.ReadFile(filepath.Join(dest, p)); err != nil || string(b) != want {
+			t.Errorf("%s: %q, %v; want %q", p, b, err, want)
+		}
+	}
+	for _, p := range []string{"bad-link", "bad-data.bin", "dir/second"} {
+		if _, err := os.Lstat(filepath.Join(dest, p)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: exists (%v), want it left out", p, err)
+		}
+	}
+	if st.Files != 2 || st.Links != 1 {
+		t.Errorf("stats = %+v, want 2 files and 1 link", st)
+	}
+}
+
+// A destination error still stops the extraction.
+func TestToDirDestinationErrorStops(t *testing.T) {
+	fsys := fstest.MapFS{"a": {Data: []byte("x")}, "b": {Data: []byte("y")}}
+	dest := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dest, "a"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := restore.ToDir(context.Background(), fsys, nil, dest, nil)
+	var inc *restore.IncompleteError
+	if err == nil || errors.As(err, &inc) {
+		t.Fatalf("ToDir = %v, want the existing-file error", err)
+	}
+}

@@ -34,6 +34,11 @@ component ("..", names with "/"), duplicate names, and files that would be
 written through a symbolic link the image planted are refused with an error
 naming them. Existing files are not overwritten unless --overwrite is given.
 
+A damaged image does not stop the extraction: an entry that cannot be read
+(a directory, a symbolic link's target, a file's data) is named on stderr,
+even with -q, and left out (a file is never left half-written); the rest is
+extracted and the exit status is 2.
+
 ` + sheetHelp + `
 
 ` + exitCodesHelp,
@@ -73,6 +78,9 @@ func runExtract(c *cobra.Command, f *extractFlags, args []string) error {
 	case f.sameOwner:
 		opt.Owners = 1
 	}
+	// Entries a damaged image cannot give are reported even with -q: the
+	// extraction goes on without them and fails at the end.
+	opt.Skipped = func(err error) { fmt.Fprintln(stderr, "spindle: extract: error:", err, "(left out)") }
 	if !f.quiet {
 		opt.Warn = func(err error) { fmt.Fprintln(stderr, "spindle: extract: warning:", err) }
 		if isTerminal(os.Stderr) {
@@ -85,11 +93,30 @@ func runExtract(c *cobra.Command, f *extractFlags, args []string) error {
 	if errors.Is(err, fs.ErrExist) {
 		return outputError{fmt.Errorf("extract %s: %w (--overwrite replaces it)", args[0], err)}
 	}
-	if err != nil {
+	var inc *restore.IncompleteError
+	if err != nil && !errors.As(err, &inc) {
 		return fmt.Errorf("extract %s: %w", args[0], err)
 	}
 	if f.asJSON {
-		return writeJSON(c.OutOrStdout(), st)
+		out := extractResult{Stats: st}
+		if inc != nil {
+			for _, e := range inc.Skipped {
+				out.Skipped = append(out.Skipped, e.Error())
+			}
+		}
+		if jerr := writeJSON(c.OutOrStdout(), out); jerr != nil {
+			return jerr
+		}
+	}
+	if inc != nil {
+		return fmt.Errorf("extract %s: %w", args[0], inc)
 	}
 	return nil
+}
+
+// extractResult is what extract --json prints: the counts, and the
+// entries left out because the image could not give them.
+type extractResult struct {
+	restore.Stats
+	Skipped []string `json:",omitempty"`
 }
