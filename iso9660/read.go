@@ -228,6 +228,8 @@ func (e *rdEntry) isDir() bool { return e.Mode.IsDir() }
 type rdDirList struct {
 	entries []*rdEntry
 	self    *rdEntry // from the directory's "." record (ECMA-119 §9.1.11)
+	// err: the directory is damaged, and entries hold what could be read.
+	err error
 }
 
 func (d *rdDirList) find(name string) *rdEntry {
@@ -239,6 +241,7 @@ func (d *rdDirList) find(name string) *rdEntry {
 }
 
 // list returns the contents of directory e, reading them the first time.
+// For a damaged directory it returns what could be read and the error.
 func (im *Image) list(e *rdEntry) (*rdDirList, error) {
 	if e.bad != nil {
 		return nil, e.bad
@@ -247,14 +250,14 @@ func (im *Image) list(e *rdEntry) (*rdDirList, error) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	if d, ok := im.dirs[k]; ok {
-		return d, nil
+		return d, d.err
 	}
 	d, err := im.readDir(e.dirOff, e.dirSize)
-	if err != nil {
+	if d == nil {
 		return nil, err
 	}
 	im.dirs[k] = d
-	return d, nil
+	return d, err
 }
 
 // errReadLinkLoop is returned when a path has too many symbolic links.
@@ -288,11 +291,15 @@ func (im *Image) resolve(name string, follow bool) (*rdEntry, error) {
 			return nil, fs.ErrNotExist
 		}
 		d, err := im.list(dir)
-		if err != nil {
+		if d == nil {
 			return nil, err
 		}
 		child := d.find(c)
 		if child == nil {
+			if err != nil {
+				// The name may have been in the damaged part.
+				return nil, err
+			}
 			return nil, fs.ErrNotExist
 		}
 		if child.Mode&fs.ModeSymlink != 0 && (len(todo) > 0 || follow) {
@@ -427,12 +434,17 @@ func (im *Image) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, im.pathErr("readdir", name, errReadNotDir)
 	}
 	d, err := im.list(e)
-	if err != nil {
+	if d == nil {
 		return nil, im.pathErr("readdir", name, err)
 	}
 	out := make([]fs.DirEntry, len(d.entries))
 	for i, c := range d.entries {
 		out[i] = &rdStat{name: c.Name, e: c}
+	}
+	if err != nil {
+		// What could be read, and why the rest could not (as
+		// fs.ReadDir documents).
+		return out, im.pathErr("readdir", name, err)
 	}
 	return out, nil
 }

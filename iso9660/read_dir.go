@@ -201,32 +201,52 @@ func (im *Image) setDirExtent(e *rdEntry, r rdRecord) error {
 // readDir reads the directory whose extent is size bytes at image offset
 // off. Records never cross a logical sector boundary; the rest of a sector
 // after the last record is zero (ECMA-119 §6.8.1.1).
+//
+// A damaged directory is read as far as it can be: since no record crosses
+// a sector boundary, a malformed record costs only the rest of its sector,
+// and a directory cut off by the end of a truncated image keeps the
+// sectors inside it. The list then holds what was read, and the error
+// (the first problem met) is returned with it and kept in it.
 func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 	if size > readMaxDirSize {
 		return nil, rdFormatErr(off, "directory", "extent of %d bytes exceeds the reader's limit of %d", size, readMaxDirSize)
 	}
-	buf, err := im.readAt(off, size, "directory")
-	if err != nil {
-		return nil, err
+	buf, firstErr := im.readAt(off, size, "directory")
+	if firstErr != nil {
+		avail := (im.size - off) / BlockSize * BlockSize
+		if off < 0 || avail <= 0 || avail >= size {
+			return nil, firstErr
+		}
+		var err error
+		if buf, err = im.readAt(off, avail, "directory"); err != nil {
+			return nil, firstErr
+		}
 	}
 	var recs []rdRecord
 	for pos := 0; pos < len(buf); {
 		abs := off + int64(pos)
 		left := int(BlockSize - abs%BlockSize)
 		n := int(buf[pos])
-		if n == 0 {
+		var err error
+		switch {
+		case n == 0:
 			pos += left // padding to the next sector
 			continue
+		case n > left:
+			err = rdFormatErr(abs, "directory record", "the %d-byte record crosses a sector boundary", n)
+		case n > len(buf)-pos:
+			err = rdFormatErr(abs, "directory record", "the %d-byte record runs past the end of the %d-byte directory", n, size)
 		}
-		if n > left {
-			return nil, rdFormatErr(abs, "directory record", "the %d-byte record crosses a sector boundary", n)
+		var r rdRecord
+		if err == nil {
+			r, err = im.parseRecord(buf[pos:pos+n], abs, false)
 		}
-		if n > len(buf)-pos {
-			return nil, rdFormatErr(abs, "directory record", "the %d-byte record runs past the end of the %d-byte directory", n, size)
-		}
-		r, err := im.parseRecord(buf[pos:pos+n], abs, false)
 		if err != nil {
-			return nil, err
+			if firstErr == nil {
+				firstErr = err
+			}
+			pos += left // the rest of this sector cannot be trusted
+			continue
 		}
 		recs = append(recs, r)
 		pos += n
@@ -278,7 +298,8 @@ func (im *Image) readDir(off, size int64) (*rdDirList, error) {
 	d.entries = rdUniqueNames(d.entries)
 	// Sorted by name, as fs.ReadDirFS requires.
 	slices.SortFunc(d.entries, func(a, b *rdEntry) int { return strings.Compare(a.Name, b.Name) })
-	return d, nil
+	d.err = firstErr
+	return d, firstErr
 }
 
 // rdUniqueNames makes the names of a directory's entries unique: where the

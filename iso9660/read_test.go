@@ -499,6 +499,82 @@ func TestReadDamaged(t *testing.T) {
 	}
 }
 
+// rdPlainIdent is the plain-view name of a record's file identifier.
+func rdPlainIdent(rec []byte) string {
+	return strings.TrimSuffix(strings.TrimSuffix(rdIdent(rec), ";1"), ".")
+}
+
+// TestReadDamagedDirectoryPartly checks that a directory with one damaged
+// sector, or cut off by the end of a truncated image, gives the entries of
+// its other sectors with the error, that those entries still open, and
+// that a name lost in the damage is that error, not fs.ErrNotExist.
+func TestReadDamagedDirectoryPartly(t *testing.T) {
+	tree := iso9660.NewTree()
+	const n = 150 // about 30 records per 2048-byte sector: 5 sectors
+	for i := range n {
+		if err := tree.AddFile(fmt.Sprintf("D/file%03d", i), iso9660.FileSpec{Mode: 0o644, Size: 3, Open: reader("abc")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := rdWrite(t, tree, &iso9660.Options{NoPad: true})
+	x := rdInfo(t, rdOpen(t, good, &iso9660.ReadOptions{Names: iso9660.NamesPlain}), "D").Extents[0]
+	if x.Length < 4*iso9660.BlockSize {
+		t.Fatalf("directory of %d bytes, want at least 4 sectors", x.Length)
+	}
+	dirAt := int64(x.LBA) * iso9660.BlockSize
+
+	check := func(t *testing.T, img []byte, lost string, data bool) {
+		im := rdOpen(t, img, &iso9660.ReadOptions{Names: iso9660.NamesPlain})
+		ents, err := im.ReadDir("D")
+		var fe *iso9660.FormatError
+		if !errors.As(err, &fe) {
+			t.Fatalf("ReadDir: %v, want a FormatError with the entries read", err)
+		}
+		if len(ents) == 0 || len(ents) >= n {
+			t.Fatalf("ReadDir gave %d of %d entries", len(ents), n)
+		}
+		for _, e := range ents {
+			if _, err := im.Stat("D/" + e.Name()); err != nil {
+				t.Fatal(err)
+			}
+			if !data {
+				continue
+			}
+			b, err := fs.ReadFile(im, "D/"+e.Name())
+			if err != nil || string(b) != "abc" {
+				t.Fatalf("%s: %q, %v", e.Name(), b, err)
+			}
+		}
+		if _, err := im.Stat("D/" + lost); err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Stat of lost name %q: %v, want the directory's damage", lost, err)
+		}
+		// A second look gives the same (the list is kept with its error).
+		again, err2 := im.ReadDir("D")
+		if len(again) != len(ents) || err2 == nil {
+			t.Errorf("second ReadDir: %d entries, %v", len(again), err2)
+		}
+	}
+	t.Run("damaged sector", func(t *testing.T) {
+		img := slices.Clone(good)
+		sec := img[dirAt+2*iso9660.BlockSize:][:iso9660.BlockSize]
+		lost := ""
+		for pos := 0; pos < len(sec) && sec[pos] != 0; pos += int(sec[pos]) {
+			if lost == "" {
+				lost = rdPlainIdent(sec[pos:])
+			}
+		}
+		sec[32] = 200 // an identifier longer than its record
+		check(t, img, lost, true)
+	})
+	t.Run("truncated image", func(t *testing.T) {
+		// The directory is followed by the file data; cut in its third
+		// sector, the data is gone.
+		img := slices.Clone(good[:dirAt+2*iso9660.BlockSize+100])
+		sec := good[dirAt+3*iso9660.BlockSize:][:iso9660.BlockSize]
+		check(t, img, rdPlainIdent(sec), false)
+	})
+}
+
 // TestReadHighSierra converts an image of our writer into High Sierra
 // form (descriptor fields moved, the record flags at byte 24, 6-byte
 // dates) and reads it.

@@ -375,8 +375,10 @@ func (im *Image) chooseView(ds *rdDescriptors, want NameView) error {
 	im.dirOwner[im.root.dirOff] = -1 // no record may claim the root's extent
 	// The root's attributes come from its own "." record (ECMA-119
 	// §6.8.2.2; with Rock Ridge, its PX and TF entries).
+	// A damaged root directory still opens: ReadDir gives what could be
+	// read of it, with the error.
 	d, err := im.list(im.root)
-	if err != nil {
+	if d == nil {
 		return err
 	}
 	if d.self != nil && d.self.bad == nil && d.self.dirOff == im.root.dirOff {

@@ -80,7 +80,7 @@ func runExtract(c *cobra.Command, f *extractFlags, args []string) error {
 	}
 	// Entries a damaged image cannot give are reported even with -q: the
 	// extraction goes on without them and fails at the end.
-	opt.Skipped = func(err error) { fmt.Fprintln(stderr, "spindle: extract: error:", err, "(left out)") }
+	opt.Skipped = func(err error) { fmt.Fprintln(stderr, "spindle: extract: error:", err) }
 	if !f.quiet {
 		opt.Warn = func(err error) { fmt.Fprintln(stderr, "spindle: extract: warning:", err) }
 		if isTerminal(os.Stderr) {

@@ -233,6 +233,15 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 		line = append(line, '\n')
 		out.Write(line)
 	}
+	// A damaged directory is listed as far as it can be read; the error
+	// is reported, the listing goes on, and the command fails at the end.
+	var damaged []error
+	stderr := c.ErrOrStderr()
+	report := func(err error) {
+		damaged = append(damaged, err)
+		out.Flush()
+		fmt.Fprintf(stderr, "spindle: ls: error: %s: %v\n", args[0], err)
+	}
 	for _, r := range roots {
 		name := strings.Trim(path.Clean("/"+r), "/")
 		if name == "" {
@@ -240,16 +249,14 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 		}
 		fi, err := im.Lstat(name)
 		if err != nil {
+			out.Flush()
 			return fmt.Errorf("%s: %s: %w", args[0], r, err)
 		}
 		if !fi.IsDir() || f.dirOnly {
 			emit(name, fi)
 			continue
 		}
-		if err := lsWalk(im, name, f.recursive, emit); err != nil {
-			out.Flush()
-			return fmt.Errorf("%s: %w", args[0], err)
-		}
+		lsWalk(im, name, f.recursive, emit, report)
 	}
 	if f.asJSON {
 		if entries == nil {
@@ -259,16 +266,26 @@ func runLs(c *cobra.Command, f *lsFlags, args []string) error {
 			return err
 		}
 	}
-	return out.Flush()
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	switch len(damaged) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s: listing incomplete: %w", args[0], damaged[0])
+	}
+	return fmt.Errorf("%s: listing incomplete: %d directories or entries could not be read (the first: %w)", args[0], len(damaged), damaged[0])
 }
 
 // lsWalk lists the directory dir, and below it when recursive, in name
 // order. Names read from a directory are single components, so paths are
-// joined without cleaning.
-func lsWalk(im *iso9660.Image, dir string, recursive bool, emit func(string, fs.FileInfo)) error {
+// joined without cleaning. What cannot be read goes to report; the
+// entries of a damaged directory that could be read are listed.
+func lsWalk(im *iso9660.Image, dir string, recursive bool, emit func(string, fs.FileInfo), report func(error)) {
 	ents, err := im.ReadDir(dir)
 	if err != nil {
-		return err
+		report(err)
 	}
 	for _, d := range ents {
 		p := d.Name()
@@ -277,16 +294,14 @@ func lsWalk(im *iso9660.Image, dir string, recursive bool, emit func(string, fs.
 		}
 		info, err := d.Info()
 		if err != nil {
-			return err
+			report(err)
+			continue
 		}
 		emit(p, info)
 		if d.IsDir() && recursive {
-			if err := lsWalk(im, p, recursive, emit); err != nil {
-				return err
-			}
+			lsWalk(im, p, recursive, emit, report)
 		}
 	}
-	return nil
 }
 
 func makeEntry(p string, fi fs.FileInfo) lsEntry {
