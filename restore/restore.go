@@ -175,7 +175,7 @@ func ToDir(ctx context.Context, fsys fs.FS, paths []string, dest string, opt *Op
 			j := job{src: src, dst: dst, fi: fi}
 			if fi.Mode()&fs.ModeSymlink != 0 {
 				if j.target, err = fs.ReadLink(fsys, src); err != nil {
-					skipped.add(&Error{Path: "/" + src, Err: err})
+					skipped.add(&Error{Path: "/" + src, Err: fmt.Errorf("symbolic link not restored: %w", err)})
 					return nil
 				}
 			}
@@ -354,7 +354,7 @@ func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso96
 	buf []byte, progress func(int64), warn func(error)) (int64, error) {
 	in, err := fsys.Open(j.src)
 	if err != nil {
-		return 0, sourceError{&Error{Path: "/" + j.src, Err: err}}
+		return 0, sourceError{&Error{Path: "/" + j.src, Err: fmt.Errorf("file not restored: %w", err)}}
 	}
 	defer in.Close()
 	var out *os.File
@@ -394,7 +394,7 @@ func copyFile(ctx context.Context, fsys fs.FS, root *os.Root, j job, info *iso96
 			if err != nil {
 				return n, &Error{Path: "/" + j.src, Err: fmt.Errorf("%w (and removing the partial copy: %v)", rerr, err)}
 			}
-			return n, sourceError{&Error{Path: "/" + j.src, Err: rerr}}
+			return n, sourceError{&Error{Path: "/" + j.src, Err: fmt.Errorf("file not restored: %w", rerr)}}
 		}
 	}
 	// Owner first: chown clears set-id bits.
@@ -530,7 +530,7 @@ func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, skip func(error), fn func(sr
 	ents, err := fs.ReadDir(fsys, p)
 	if err != nil {
 		// fs.ReadDir returns what it could read before the error.
-		skip(&Error{Path: "/" + p, Err: fmt.Errorf("directory not read whole: %w", err)})
+		skip(&Error{Path: "/" + p, Err: fmt.Errorf("directory read in part, the entries of its damaged part not restored: %w", err)})
 	}
 	if err := checkNames(p, ents); err != nil {
 		return err
@@ -538,7 +538,7 @@ func walkInfo(fsys fs.FS, p string, fi fs.FileInfo, skip func(error), fn func(sr
 	for _, e := range ents {
 		cfi, err := e.Info()
 		if err != nil {
-			skip(&Error{Path: "/" + path.Join(p, e.Name()), Err: err})
+			skip(&Error{Path: "/" + path.Join(p, e.Name()), Err: fmt.Errorf("not restored: %w", err)})
 			continue
 		}
 		if err := walkInfo(fsys, path.Join(p, e.Name()), cfi, skip, fn); err != nil {
