@@ -297,6 +297,15 @@ func lsWalk(im *iso9660.Image, dir string, recursive bool, emit func(string, fs.
 			report(err)
 			continue
 		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			// A link whose target cannot be read is listed, and the
+			// damage reported.
+			if x, ok := info.Sys().(*iso9660.FileInfo); ok && x.Target == "" {
+				if _, err := im.ReadLink(p); err != nil {
+					report(err)
+				}
+			}
+		}
 		emit(p, info)
 		if d.IsDir() && recursive {
 			lsWalk(im, p, recursive, emit, report)
