@@ -190,7 +190,7 @@ cover the whole disc.
 	// hard links are always detected, big files are always multi-extent,
 	// and the relocation directory is always hidden (.rr_moved).
 	// -gui only makes mkisofs more verbose.
-	for _, name := range []string{"cache-inodes", "no-cache-inodes", "allow-limited-size", "hide-rr-moved", "disable-deep-relocation-off", "gui"} {
+	for _, name := range []string{"cache-inodes", "no-cache-inodes", "hardlinks", "allow-limited-size", "hide-rr-moved", "disable-deep-relocation-off", "gui"} {
 		fl.Bool(name, false, "accepted for mkisofs compatibility")
 		_ = fl.MarkHidden(name)
 	}

@@ -191,7 +191,7 @@ const mkisofsOptionNames = `
 	 disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
 	dvd-video efi-boot-part efi-boot-image eltorito-id eltorito-selcrit embedded-boot
 	emul-toc  file-name-limit for-backup force-rr generic-boot 
-	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hardlinks hfs hfs-bless
+	gpt-disk-guid grub2-boot-info grub2-mbr grub2-sparc-core hfs hfs-bless
 	hfs-bless-by hfs-creator hfs-parms hfs-type hfs-unlock hfs-volid hfsplus
 	hfsplus-block-size hfsplus-file-creator-type hfsplus-serial-no
 	hide-hfs hide-hfs-list hide-hfsplus hide-hfsplus-list hide-joliet-trans-tbl
