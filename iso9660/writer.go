@@ -185,6 +185,15 @@ type Options struct {
 	// NoImplant leaves out the isomd5sum computation of MD5, for output
 	// that cannot be patched once written (a pipe).
 	NoImplant bool
+	// HybridMBR makes an isohybrid image, which also boots from a USB
+	// stick or hard disk through a PC BIOS (xorriso -isohybrid-mbr; see
+	// hybrid.go). It is an MBR template of 432 to 512 bytes, such as
+	// Syslinux's isohdpfx.bin: its first 432 bytes of boot code go into
+	// block 0 with the first boot image's address and a partition table,
+	// and the image is padded to a whole MiB. The first boot entry must be
+	// an x86 no-emulation one (ISOLINUX, with InfoTable); not with
+	// SessionStart, Growable or MD5.
+	HybridMBR []byte
 	// Progress, if set, is called as data is written.
 	Progress func(written, total int64)
 }
@@ -212,6 +221,7 @@ type Writer struct {
 	primary    *wtree
 	joliet     *wtree
 	files      []*Node // data-bearing nodes in the order their data is written
+	hybridPad  uint32  // blocks padding an isohybrid image to a whole cylinder
 	nodes      int     // distinct nodes in the tree (hard links count once)
 	boot       []bootPlan
 	catalog    *Node // catalog node when it has a name, else nil
@@ -288,6 +298,9 @@ func NewWriter(t *Tree, opt *Options) (*Writer, error) {
 		return nil, err
 	}
 	if err := w.planBoot(); err != nil {
+		return nil, err
+	}
+	if err := w.checkHybrid(); err != nil {
 		return nil, err
 	}
 	// The Joliet hierarchy reads the tree only, so (for trees large enough
@@ -1361,6 +1374,10 @@ func (w *Writer) layout() error {
 	if !w.opt.NoPad {
 		next += padBlocks
 	}
+	if w.opt.HybridMBR != nil {
+		w.hybridPad = hybridPad(next)
+		next += w.hybridPad
+	}
 	w.total = next - w.opt.SessionStart
 	return nil
 }
@@ -1587,7 +1604,14 @@ func (s *stream) run() error {
 			return err
 		}
 	}
-	if err := s.zeros(16 * BlockSize); err != nil {
+	sys := int64(16 * BlockSize)
+	if w.opt.HybridMBR != nil {
+		if err := s.write(hybridMBR(w.opt.HybridMBR, w.boot[0].node.lba, w.total, w.hybridDiskSignature())); err != nil {
+			return err
+		}
+		sys -= 512
+	}
+	if err := s.zeros(sys); err != nil {
 		return err
 	}
 	for _, d := range w.descriptorSet() {
@@ -1662,9 +1686,11 @@ func (s *stream) run() error {
 		}
 	}
 	if !w.opt.NoPad {
-		return s.zeros(padBlocks * BlockSize)
+		if err := s.zeros(padBlocks * BlockSize); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.zeros(int64(w.hybridPad) * BlockSize)
 }
 
 // descriptorSet encodes the volume descriptor set (ECMA-119 §8): primary,

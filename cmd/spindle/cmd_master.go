@@ -39,6 +39,7 @@ type masterFlags struct {
 	pathLists                            []string // -path-list FILE: more SOURCE arguments
 	logFile                              string   // -log-file FILE: messages go there
 	catalog                              string
+	hybridMBR                            string
 	printSize, noPad, pad, quiet, asJSON bool
 	reproducible, sample, verbose        bool
 	transTable, noBak, noRelocate        bool
@@ -101,6 +102,10 @@ cover the whole disc.
   spindle master -R -J -b boot/boot.img -c boot/boot.catalog -no-emul-boot \
       -boot-load-size 4 -boot-info-table -o boot.iso tree/
 
+  # Also bootable from a USB stick (isohybrid, with Syslinux's ISOLINUX)
+  spindle master -R -J -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin -b isolinux/isolinux.bin \
+      -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table -o live.iso tree/
+
   # BIOS and EFI boot entries
   spindle master -R -b isolinux.bin -no-emul-boot -eltorito-alt-boot -e efi.img -no-emul-boot -o x.iso tree/
 
@@ -162,6 +167,7 @@ cover the whole disc.
 	fl.StringVar(&f.dates[3], "effective-date", "", "volume effective `TIME` (default none)")
 	f.boot.flags(fl)
 	fl.StringVarP(&f.catalog, "eltorito-catalog", "c", "", "boot catalog `PATH` in the image (hidden when not given)")
+	fl.StringVar(&f.hybridMBR, "isohybrid-mbr", "", "make the image boot from USB sticks and hard disks too: install the isohybrid MBR template `FILE` (Syslinux isohdpfx.bin) to load the -b boot image (ISOLINUX)")
 	fl.BoolVarP(&f.transTable, "translation-table", "T", false, "add a TRANS.TBL to every directory mapping ISO 9660 names to the original names")
 	fl.StringVar(&f.uid, "uid", "", "record `USER` (a number or a name in /etc/passwd) as the owner of every file (Rock Ridge; implies -R)")
 	fl.StringVar(&f.gid, "gid", "", "record `GROUP` (a number or a name in /etc/group) as the group of every file (Rock Ridge; implies -R)")
@@ -413,6 +419,14 @@ func (f *masterFlags) options() (*iso9660.Options, error) {
 	o.Boot = f.boot.entries
 	if f.catalog != "" && len(o.Boot) == 0 {
 		return nil, usageError{errors.New("-c names a boot catalog but no boot image is given (-b or -e)")}
+	}
+	if f.hybridMBR != "" {
+		if len(o.Boot) == 0 {
+			return nil, usageError{errors.New("-isohybrid-mbr needs a boot image for the MBR to load (-b isolinux.bin -no-emul-boot -boot-info-table)")}
+		}
+		if o.HybridMBR, err = readSmallFile(f.hybridMBR, 512); err != nil {
+			return nil, fmt.Errorf("-isohybrid-mbr: %w", err)
+		}
 	}
 	dates := []*time.Time{&o.Volume.Created, &o.Volume.Modified, &o.Volume.Expiration, &o.Volume.Effective}
 	for i, d := range f.dates {
@@ -952,4 +966,22 @@ func implant(w *iso9660.Writer, out io.Writer) error {
 	}
 	_, err = wa.WriteAt(field, off)
 	return err
+}
+
+// readSmallFile reads a file that must hold at most max bytes (an MBR
+// template), refusing a larger one before reading it whole.
+func readSmallFile(name string, max int64) ([]byte, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: more than %d bytes", name, max)
+	}
+	return b, nil
 }

@@ -32,6 +32,19 @@ func Need(t testing.TB, name string) string {
 	return p
 }
 
+// NeedFile returns path if that file exists, or ends the test as Need
+// does; pkg names the Debian package that installs it.
+func NeedFile(t testing.TB, path, pkg string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s: %v (CI=true: .ci/run must install %s)", path, err, pkg)
+		}
+		t.Skipf("%s: %v (install %s)", path, err, pkg)
+	}
+	return path
+}
+
 // GuestHarness returns the path of run-guest.sh, the harness that boots a
 // Linux guest with emulated drives (it lives in the shared tools beside the
 // checkout), with qemu-system-x86_64 needed. Without them the test is
