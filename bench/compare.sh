@@ -5,7 +5,8 @@
 # Usage: bench/compare.sh [CORPUS_DIR] [small|large|mixed ...]
 #   CORPUS_DIR defaults to bench/out/corpus; missing corpora are made with
 #   ../shared/bench/make-corpus.sh (SMALL_FILES etc. are passed through).
-#   RUNS (default 3): runs per tool, the best is reported (warm cache).
+#   RUNS (default 3): runs per tool; the fastest time (warm cache) and the
+#   median peak RSS are reported.
 #   OUT (default bench/out): where images are written (removed after each run).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,19 +39,28 @@ run_tool() {
 }
 
 tools="tar spindle xorriso genisoimage"
+# A Go program's runtime keeps some state per CPU (about 17 KB each), so
+# Spindle's RSS grows a little with the core count; the peers' does not.
+echo "CPUs: $(nproc)"
 printf '%-8s %-12s %9s %10s\n' corpus tool seconds maxrss_MB
 for c in $which; do
   src=$corpus/$c
-  declare -A t=() m=()
+  declare -A t=() m=() all=()
   # The tools take turns, run after run, so that a slow spell of the
   # machine falls on all of them; each keeps its fastest run (warm cache).
   for _ in $(seq "$RUNS"); do
     for tool in $tools; do
       r=$(run_tool "$tool" "$src")
       if [ -z "${t[$tool]:-}" ] || awk -v a="${r%% *}" -v b="${t[$tool]}" 'BEGIN{exit !(a<b)}'; then
-        t[$tool]=${r%% *}; m[$tool]=${r##* }
+        t[$tool]=${r%% *}
       fi
+      all[$tool]="${all[$tool]:-} ${r##* }"
     done
+  done
+  # Peak RSS varies by a page-fault window (64 KiB) or two from run to
+  # run: the median of the runs, for every tool alike.
+  for tool in $tools; do
+    m[$tool]=$(printf '%s\n' ${all[$tool]} | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')
   done
   for tool in $tools; do
     printf '%-8s %-12s %9s %10.1f\n' "$c" "$tool" "${t[$tool]}" "$(echo "${m[$tool]}/1024" | bc -l)"
