@@ -110,6 +110,12 @@ type BootEntry struct {
 	InfoTable bool
 	// NotBootable marks the entry as not bootable (mkisofs -no-boot).
 	NotBootable bool
+	// HybridPartition, with Options.HybridMBR, also records the boot
+	// image as a partition, so that UEFI firmware boots an EFI image from
+	// a USB stick or hard disk: an MBR partition of type EFh and a GUID
+	// partition table (GPT) beside the MBR, as xorriso
+	// -isohybrid-gpt-basdat writes them (see hybrid.go).
+	HybridPartition bool
 }
 
 // Options configures an image. The zero value writes level 1 ISO 9660
@@ -1375,7 +1381,10 @@ func (w *Writer) layout() error {
 		next += padBlocks
 	}
 	if w.opt.HybridMBR != nil {
-		w.hybridPad = hybridPad(next)
+		if w.opt.NoPad && len(w.hybridParts()) > 0 {
+			w.hybridPad = gptReserveBlocks // room for the backup GPT
+		}
+		w.hybridPad += hybridPad(next + w.hybridPad)
 		next += w.hybridPad
 	}
 	w.total = next - w.opt.SessionStart
@@ -1604,14 +1613,11 @@ func (s *stream) run() error {
 			return err
 		}
 	}
-	sys := int64(16 * BlockSize)
 	if w.opt.HybridMBR != nil {
-		if err := s.write(hybridMBR(w.opt.HybridMBR, w.boot[0].node.lba, w.total, w.hybridDiskSignature())); err != nil {
+		if err := s.write(w.hybridSystemArea()); err != nil {
 			return err
 		}
-		sys -= 512
-	}
-	if err := s.zeros(sys); err != nil {
+	} else if err := s.zeros(16 * BlockSize); err != nil {
 		return err
 	}
 	for _, d := range w.descriptorSet() {
@@ -1685,12 +1691,23 @@ func (s *stream) run() error {
 			return err
 		}
 	}
+	tail := int64(w.hybridPad) * BlockSize
 	if !w.opt.NoPad {
-		if err := s.zeros(padBlocks * BlockSize); err != nil {
-			return err
-		}
+		tail += padBlocks * BlockSize
 	}
-	return s.zeros(int64(w.hybridPad) * BlockSize)
+	parts := w.partRanges()
+	if w.opt.HybridMBR == nil || len(parts) == 0 {
+		return s.zeros(tail)
+	}
+	// The backup GPT ends the image (layout keeps room for it).
+	hdr, entries := w.gpt(uint64(w.total)*BlockSize/512, parts, true)
+	if err := s.zeros(tail - int64(len(entries)+len(hdr))); err != nil {
+		return err
+	}
+	if err := s.write(entries); err != nil {
+		return err
+	}
+	return s.write(hdr)
 }
 
 // descriptorSet encodes the volume descriptor set (ECMA-119 §8): primary,

@@ -102,9 +102,10 @@ cover the whole disc.
   spindle master -R -J -b boot/boot.img -c boot/boot.catalog -no-emul-boot \
       -boot-load-size 4 -boot-info-table -o boot.iso tree/
 
-  # Also bootable from a USB stick (isohybrid, with Syslinux's ISOLINUX)
+  # Also bootable from a USB stick by BIOS (isohybrid, Syslinux's ISOLINUX) and UEFI
   spindle master -R -J -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin -b isolinux/isolinux.bin \
-      -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table -o live.iso tree/
+      -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+      -eltorito-alt-boot -e boot/efi.img -no-emul-boot -isohybrid-gpt-basdat -o live.iso tree/
 
   # BIOS and EFI boot entries
   spindle master -R -b isolinux.bin -no-emul-boot -eltorito-alt-boot -e efi.img -no-emul-boot -o x.iso tree/
@@ -313,6 +314,7 @@ func (b *bootBuilder) flags(fl *pflag.FlagSet) {
 	})
 	boolean("no-boot", "mark the entry not bootable", func(e *iso9660.BootEntry) { e.NotBootable = true })
 	boolean("boot-info-table", "patch a boot information table into the boot image", func(e *iso9660.BootEntry) { e.InfoTable = true })
+	boolean("isohybrid-gpt-basdat", "with -isohybrid-mbr, also record this (EFI) boot image as a partition, in the MBR (type EFh) and in a GPT, so UEFI boots it from a USB stick", func(e *iso9660.BootEntry) { e.HybridPartition = true })
 	str("boot-load-size", "", "number of 512-byte `SECTORS` to load (no emulation; default the whole file)",
 		func(e *iso9660.BootEntry, s string) error {
 			if s == "full" {

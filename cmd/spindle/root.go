@@ -198,7 +198,7 @@ const mkisofsOptionNames = `
 	hide-udf hide-udf-list
 	hppa-bootloader hppa-cmdline hppa-hdrversion hppa-kernel-32 hppa-kernel-64
 	hppa-ramdisk icon-position input-hfs-charset iso-mbr-part-type
-	isohybrid-apm-hfsplus isohybrid-gpt-basdat isohybrid-gpt-hfsplus
+	isohybrid-apm-hfsplus isohybrid-gpt-hfsplus
 	jigdo-checksum-algorithm jigdo-exclude jigdo-force-checksum jigdo-force-md5
 	jigdo-jigdo jigdo-map jigdo-min-file-size jigdo-template jigdo-template-compress
 	joliet-utf16 ldots mac-boot-file mac-name magic map max-iso9660-filenames
@@ -232,7 +232,7 @@ func mkisofsUnsupported(name string) (why string, ok bool) {
 		why = " (Spindle writes ISO 9660, Rock Ridge, Joliet and El Torito only)"
 	case strings.HasPrefix(name, "isohybrid") || strings.HasPrefix(name, "partition") ||
 		strings.Contains(name, "mbr") || strings.HasPrefix(name, "append"):
-		why = " (the one partition table written is -isohybrid-mbr's MBR: no GPT, APM or appended partitions)"
+		why = " (the partition tables written are -isohybrid-mbr's MBR and -isohybrid-gpt-basdat's GPT: no APM, HFS+ or appended partitions)"
 	}
 	return why, true
 }
