@@ -107,6 +107,11 @@ func (w *Writer) checkHybrid() error {
 	case w.boot[0].entry.Platform != eltorito.PlatformX86 || w.boot[0].emu != eltorito.NoEmulation:
 		return errors.New("an isohybrid MBR loads the first boot image, which must be an x86 no-emulation one (-b with -no-emul-boot)")
 	}
+	for _, p := range parts {
+		if p.node.Size == 0 {
+			return &PathError{Path: p.node.Source(), Err: errors.New("an empty boot image cannot be recorded as a partition")}
+		}
+	}
 	if head, err := readHead(w.boot[0].node, 68); err == nil && (len(head) < 68 || string(head[64:68]) != string(hybridSignature)) {
 		w.warn(&PathError{Path: w.boot[0].node.Source(), Err: errors.New("boot image lacks the isohybrid signature of ISOLINUX at byte 64: the MBR code may not start it")})
 	}

@@ -302,10 +302,12 @@ func TestHybridGPT(t *testing.T) {
 			t.Error("backup entries differ from the primary ones")
 		}
 	}
-	// Without an isohybrid MBR a partition is refused.
-	o := gptOptions(nil)
-	if _, err := iso9660.NewWriter(gptTree(t, efi), o); err == nil {
+	// Without an isohybrid MBR a partition is refused, as is an empty one.
+	if _, err := iso9660.NewWriter(gptTree(t, efi), gptOptions(nil)); err == nil {
 		t.Error("HybridPartition without HybridMBR accepted")
+	}
+	if _, err := iso9660.NewWriter(gptTree(t, nil), gptOptions(tmpl)); err == nil {
+		t.Error("an empty boot image accepted as a partition")
 	}
 }
 
