@@ -44,6 +44,21 @@ func cueMode(m disc.Mode, s disc.Storage, sub int) (Mode, error) {
 	return "", fmt.Errorf("%w: %s sectors stored as %d", ErrNotExpressible, m, s)
 }
 
+// trackCueMode is cueMode for track t, whose Mode 2 sectors are CDI ones
+// on a CD-i disc.
+func trackCueMode(t *disc.Track, s disc.Storage, sub int) (Mode, error) {
+	m, err := cueMode(t.Mode, s, sub)
+	if err == nil && t.CDI {
+		switch m {
+		case Mode2_2352:
+			m = CDI_2352
+		case Mode2_2336:
+			m = CDI_2336
+		}
+	}
+	return m, err
+}
+
 // TrackMode is the CUE track mode of the sectors of t as its files store
 // them (its first segment with a file; raw sectors for a track without
 // one), or an error wrapping ErrNotExpressible.
@@ -55,7 +70,7 @@ func TrackMode(t *disc.Track) (Mode, error) {
 			break
 		}
 	}
-	m, err := cueMode(t.Mode, storage, sub)
+	m, err := trackCueMode(t, storage, sub)
 	if err == nil && m.SectorSize() != size {
 		err = fmt.Errorf("%w: %d-byte sectors for %s", ErrNotExpressible, size, m)
 	}
@@ -155,7 +170,7 @@ func FromDisc(l *disc.Layout) (*Sheet, error) {
 			if trail > t.Length {
 				return nil, fmt.Errorf("%w: track %d: %d sectors of zeros at the end of %d", ErrNotExpressible, t.Number, trail, t.Length)
 			}
-			mode, err := cueMode(t.Mode, first.Storage, first.SubChannel)
+			mode, err := trackCueMode(&t, first.Storage, first.SubChannel)
 			if err != nil {
 				return nil, fmt.Errorf("track %d: %w", t.Number, err)
 			}
@@ -274,7 +289,8 @@ func (s *Sheet) Disc(size func(name string) (int64, error)) (*disc.Layout, error
 		}
 		mode, storage, sub := discMode(t.Mode)
 		d := disc.Track{Number: t.Number, Mode: mode, ISRC: t.ISRC, Text: discText(t.Text),
-			Flags: disc.Flags{Copy: t.Flags&DCP != 0, PreEmphasis: t.Flags&PRE != 0, FourChannel: t.Flags&FourCH != 0}}
+			Flags: disc.Flags{Copy: t.Flags&DCP != 0, PreEmphasis: t.Flags&PRE != 0, FourChannel: t.Flags&FourCH != 0},
+			CDI:   t.Mode == CDI_2352 || t.Mode == CDI_2336}
 		if t.Pregap > 0 {
 			d.Data = append(d.Data, disc.Segment{Sectors: t.Pregap, Storage: storage, SectorSize: t.Mode.SectorSize()})
 		}

@@ -166,3 +166,28 @@ FILE "b.bin" BINARY
 		t.Errorf("track 3 starts at %d, want %d", tr[2].Start, 750+825)
 	}
 }
+
+// CDI/2352 and CDI/2336 tracks come back as such, and MODE2 ones as MODE2.
+func TestDiscCDI(t *testing.T) {
+	for _, mode := range []string{"CDI/2352", "CDI/2336", "MODE2/2352"} {
+		sheet := "FILE \"d.bin\" BINARY\n  TRACK 01 " + mode + "\n    INDEX 01 00:00:00\n"
+		s, err := Parse(strings.NewReader(sheet), "d.cue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Disc(func(string) (int64, error) { return 300 * 2352, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Tracks()[0].CDI != strings.HasPrefix(mode, "CDI") {
+			t.Errorf("%s: CDI = %v", mode, l.Tracks()[0].CDI)
+		}
+		back, err := FromDisc(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := back.Tracks[0].Mode; string(got) != mode {
+			t.Errorf("%s came back as %s", mode, got)
+		}
+	}
+}

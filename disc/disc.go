@@ -180,6 +180,10 @@ type Track struct {
 	// its last RunOutBlocks sectors (counted in Length, as READ TOC counts
 	// them) are run-out blocks. None of them can be read (see TAOGap).
 	TAO bool
+	// CDI marks a CD-i track (Mode 2 sectors; CUE CDI/2352 and CDI/2336,
+	// a cdrdao TOC of type CD_I, session format 10h in MMC-6 §6.26.3.1's
+	// full TOC), so that converting a layout keeps the disc type.
+	CDI bool
 }
 
 // End is the LBA after the track's last sector.

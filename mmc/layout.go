@@ -48,6 +48,7 @@ func appendTracks(s *disc.Session, entries []TOCEntry, leadOut cd.LBA, discType 
 			Flags:  trackFlags(e.Control),
 			Start:  e.Start,
 			Length: end.Sub(e.Start),
+			CDI:    discType == DiscTypeCDI && e.Control&ControlData != 0,
 		})
 	}
 	return nil

@@ -66,6 +66,9 @@ func (t *TOC) Disc(size SizeFunc) (*disc.Layout, error) {
 			Start:   cd.LBA(tl.Start + tl.Pregap),
 			Length:  tl.Length - tl.Pregap,
 			Postgap: tl.Postgap,
+			// cdrdao's CD_I type: a CD-i disc, whose data tracks are
+			// Mode 2.
+			CDI: t.Type == CDI && tl.Mode != ModeAudio,
 		}
 		for k, x := range tl.Indexes {
 			d.Indexes = append(d.Indexes, disc.Index{Number: k + 2, LBA: d.Start + cd.LBA(x)})
@@ -218,7 +221,10 @@ func FromDisc(l *disc.Layout) (*TOC, error) {
 		if err != nil {
 			return nil, fmt.Errorf("track %d: %w", d.Number, err)
 		}
-		if mode == ModeMode2Raw || mode == ModeMode2 || mode == ModeMode2Form1 || mode == ModeMode2Form2 || mode == ModeMode2FormMix {
+		switch {
+		case d.CDI:
+			t.Type = CDI
+		case t.Type != CDI && (mode == ModeMode2Raw || mode == ModeMode2 || mode == ModeMode2Form1 || mode == ModeMode2Form2 || mode == ModeMode2FormMix):
 			t.Type = CDROMXA
 		}
 		tr := Track{Mode: mode, ISRC: d.ISRC, CDText: tocText(d.Text, false)}

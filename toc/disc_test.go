@@ -187,3 +187,35 @@ func TestFromDiscSubChannelAudio(t *testing.T) {
 		t.Fatalf("cdrdao show-toc: %v\n%s\n%s", err, out, text)
 	}
 }
+
+// A CD-i disc keeps its type through the disc model: CD_I in, CD_I out,
+// and a TOC with only Mode 2 data tracks stays CD_ROM_XA.
+func TestFromDiscCDI(t *testing.T) {
+	size := func(string) (int64, error) { return 20 * 75 * 2352, nil }
+	for _, tc := range []struct{ in, want string }{
+		{"CD_I\nTRACK MODE2_RAW\nDATAFILE \"cdi.bin\" 00:10:00\nTRACK AUDIO\nFILE \"cdi.bin\" #1411200 0 00:05:00\n", "CD_I"},
+		{"CD_ROM_XA\nTRACK MODE2_RAW\nDATAFILE \"xa.bin\" 00:10:00\n", "CD_ROM_XA"},
+	} {
+		in, err := Parse(strings.NewReader(tc.in), "in.toc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := in.Disc(size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cdi := l.Tracks()[0].CDI; cdi != (tc.want == "CD_I") {
+			t.Errorf("%s: data track CDI = %v", tc.want, cdi)
+		}
+		if l.Tracks()[len(l.Tracks())-1].Mode == disc.Audio && l.Tracks()[len(l.Tracks())-1].CDI {
+			t.Errorf("%s: an audio track marked CD-i", tc.want)
+		}
+		out, err := FromDisc(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out.Type) != tc.want || !strings.HasPrefix(out.String(), tc.want+"\n") {
+			t.Errorf("type %s, want %s:\n%s", out.Type, tc.want, out)
+		}
+	}
+}

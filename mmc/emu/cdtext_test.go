@@ -385,3 +385,40 @@ func TestATIPLeadInConstant(t *testing.T) {
 		t.Fatalf("atipLeadIn = %d, want %d", atipLeadIn, want)
 	}
 }
+
+// TestPressedCDI: a pressed disc whose data track is a CD-i one reports
+// the CD-i disc type (10h) in READ DISC INFORMATION and the full TOC, and
+// the layout read back from the drive marks the track CD-i; a Mode 2 track
+// of another disc gives CD-ROM XA (20h).
+func TestPressedCDI(t *testing.T) {
+	open := func(string) (io.ReaderAt, error) { return bytes.NewReader(nil), nil }
+	for _, cdi := range []bool{true, false} {
+		l := &disc.Layout{Sessions: []disc.Session{{Number: 1, Tracks: []disc.Track{
+			{Number: 1, Mode: disc.Mode2, Start: 0, Length: 600, CDI: cdi},
+			{Number: 2, Mode: disc.Audio, Start: 600, Length: 300},
+		}}}}
+		m, err := NewPressedLayout(l, open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := New(Config{})
+		d.Insert(m)
+		ready(t, d)
+		want := uint8(mmc.DiscTypeCDROMXA)
+		if cdi {
+			want = mmc.DiscTypeCDI
+		}
+		drv := mmc.NewDrive(d)
+		di, err := drv.DiscInfo(context.Background())
+		if err != nil || di.DiscType != want {
+			t.Errorf("CDI %v: disc information type %#x, %v; want %#x", cdi, di.DiscType, err, want)
+		}
+		back, err := drv.Layout(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr := back.Track(1); tr == nil || tr.CDI != cdi || back.Track(2).CDI {
+			t.Errorf("CDI %v: layout read back: %+v", cdi, back.Tracks())
+		}
+	}
+}

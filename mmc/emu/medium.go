@@ -42,6 +42,9 @@ type Track struct {
 	// DataMode is 1 or 2 for data tracks (READ TRACK INFORMATION), 0 for
 	// audio, 0Fh while unknown.
 	DataMode byte `json:"data_mode"`
+	// CDI marks a CD-i track: the disc type is then CD-i (10h) rather
+	// than CD-ROM XA (MMC-6 §6.22.3.1.4, §6.26.3.4 point A0h).
+	CDI bool `json:"cdi,omitempty"`
 	// Block is the data block type of write parameters page 05h the
 	// track was written with; it fixes how its blocks are stored and
 	// what READ CD makes of them.

@@ -71,7 +71,7 @@ func NewPressedLayout(l *disc.Layout, open disc.Opener) (*Medium, error) {
 		for _, t := range s.Tracks {
 			et := Track{Number: t.Number, Session: s.Number, State: TrackComplete, Start: t.Start,
 				Size: t.Length, Written: t.Length, Control: t.Control(), Block: blockRawSector,
-				Pregap: t.Pregap, ISRC: t.ISRC}
+				Pregap: t.Pregap, ISRC: t.ISRC, CDI: t.CDI}
 			for _, x := range t.Indexes {
 				et.Indexes = append(et.Indexes, x.LBA)
 			}

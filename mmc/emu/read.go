@@ -559,12 +559,7 @@ func (m *Medium) fullTOC(firstSession int) ([]byte, error) {
 		e[8], e[9], e[10] = msf.M, msf.S, msf.F
 		b = append(b, e...)
 	}
-	discType := byte(0)
-	for _, t := range ts {
-		if t.Control&4 != 0 && t.DataMode == 2 {
-			discType = 0x20
-		}
-	}
+	discType := discTypeOf(ts)
 	for si, s := range m.st.Sessions {
 		var st []Track
 		for _, t := range ts {
@@ -685,11 +680,7 @@ func readDiscInfo(d *Drive, r *request) ([]byte, error) {
 	if st.Kind.info().overwrite && st.Formatted {
 		b[7] |= 3 // background format complete
 	}
-	for _, t := range st.Tracks {
-		if t.Control&4 != 0 && t.DataMode == 2 {
-			b[8] = 0x20 // CD-ROM XA
-		}
-	}
+	b[8] = discTypeOf(st.Tracks)
 	put32(b[16:], 0xFFFFFFFF)
 	put32(b[20:], 0xFFFFFFFF)
 	if ki.cd && ki.writable && status != 2 {
@@ -806,3 +797,20 @@ func readBufferCapacity(d *Drive, r *request) ([]byte, error) {
 }
 
 var _ = scsi.StatusGood
+
+// discTypeOf is the disc type of READ DISC INFORMATION and of the full
+// TOC's point A0h (MMC-6 §6.22.3.1.4): CD-i (10h) with a CD-i track,
+// CD-ROM XA (20h) with a Mode 2 data track, else CD-DA or CD-ROM (00h).
+func discTypeOf(ts []Track) byte {
+	t := byte(0)
+	for _, tr := range ts {
+		switch {
+		case tr.Control&4 == 0:
+		case tr.CDI:
+			return 0x10
+		case tr.DataMode == 2:
+			t = 0x20
+		}
+	}
+	return t
+}
