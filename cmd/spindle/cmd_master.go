@@ -212,6 +212,22 @@ cover the whole disc.
 		fl.Var(funcValue{typ: "string", set: charset}, name, "accepted for mkisofs compatibility: utf-8 only")
 		_ = fl.MarkHidden(name)
 	}
+	// xorriso's checksum algorithms for jigdo files: without the jigdo
+	// options (which Spindle refuses) they choose nothing, so a recipe
+	// that names them (debian-cd's) runs unchanged.
+	for _, name := range []string{"checksum-algorithm-iso", "checksum-algorithm-template"} {
+		fl.Var(funcValue{typ: "string", set: func(s string) error {
+			for _, a := range strings.Split(s, ",") {
+				switch strings.ToLower(strings.TrimSpace(a)) {
+				case "md5", "sha1", "sha256", "sha512":
+				default:
+					return fmt.Errorf("unknown checksum algorithm %q (md5, sha1, sha256, sha512)", a)
+				}
+			}
+			return nil
+		}}, name, "accepted for xorriso compatibility (chooses the checksums of jigdo files, which Spindle does not write)")
+		_ = fl.MarkHidden(name)
+	}
 	// -jcharset is -J -input-charset.
 	fl.Var(funcValue{typ: "string", set: func(s string) error {
 		f.joliet = true

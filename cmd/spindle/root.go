@@ -186,8 +186,8 @@ func mkisofsArgs(root *cobra.Command, args []string) ([]string, error) {
 const mkisofsOptionNames = `
 	allow-multidot alpha-boot apm-block-size append-partition appended-part-as-apm
 	appended-part-as-gpt application-use apple auto boot-catalog-hide boot-hfs-file
-	check-oldnames check-session checksum-list checksum-algorithm-iso
-	checksum-algorithm-template chrp-boot chrp-boot-part cluster-size dev 
+	check-oldnames check-session checksum-list
+	chrp-boot chrp-boot-part cluster-size dev 
 	 disallow-dir-id-ext duplicates-once dvd-audio dvd-hybrid
 	dvd-video efi-boot-part efi-boot-image eltorito-id eltorito-selcrit embedded-boot
 	emul-toc  file-name-limit for-backup force-rr generic-boot 
