@@ -1,7 +1,6 @@
 package iso9660
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -224,10 +223,10 @@ func (w *Writer) gpt(sectors uint64, parts []sectorRange, backup bool) (hdr, ent
 // the volume's identity, as a version 4 GUID, so that reproducible images
 // stay reproducible.
 func (w *Writer) gptGUID(i int) [16]byte {
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", w.opt.Volume.VolumeID,
-		w.opt.Volume.Created.UTC().Format("20060102150405.000000000"), i))
+	h := fnv.New128a()
+	fmt.Fprintf(h, "%s\x00%s\x00%d", w.opt.Volume.VolumeID, w.opt.Volume.Created.UTC().Format("20060102150405.000000000"), i)
 	var g [16]byte
-	copy(g[:], sum[:16])
+	h.Sum(g[:0])
 	g[7] = g[7]&0x0F | 0x40 // version 4 (the third field is stored little-endian)
 	g[8] = g[8]&0x3F | 0x80 // RFC 4122 variant
 	return g
