@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -181,7 +180,7 @@ func TestHybridISOLINUX(t *testing.T) {
 	args := append([]string{"-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "64",
 		"-drive", "file=" + out + ",format=raw,if=ide", "-boot", "c"}, qemuAccel()...)
 	cmd := exec.CommandContext(ctx, qemu, args...)
-	var serial syncBuffer
+	var serial testtool.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &serial, &serial
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -196,25 +195,6 @@ func TestHybridISOLINUX(t *testing.T) {
 	if !strings.Contains(serial.String(), "ISOLINUX") || !strings.Contains(serial.String(), want) {
 		t.Fatalf("booted as a hard disk, the serial port shows %q; want ISOLINUX loading %s", serial.String(), kernel)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that QEMU's output goroutine writes while
-// the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // gptOptions adds an EFI boot image recorded as a partition.
@@ -376,7 +356,7 @@ func TestHybridUEFI(t *testing.T) {
 	defer cancel()
 	qcmd := exec.CommandContext(ctx, qemu, append([]string{"-nodefaults", "-display", "none", "-serial", "stdio",
 		"-no-reboot", "-m", "256", "-bios", ovmf, "-drive", "file=" + out + ",format=raw,if=ide"}, qemuAccel()...)...)
-	var serial syncBuffer
+	var serial testtool.SyncBuffer
 	qcmd.Stdout, qcmd.Stderr = &serial, &serial
 	if err := qcmd.Start(); err != nil {
 		t.Fatal(err)

@@ -7,26 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"spindle/internal/testtool"
 	"spindle/mmc/emu"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestEmulateServes: spindle emulate serves a pressed disc over iSCSI;
 // libiscsi's tools, which we did not write, find an MMC device of the
@@ -41,7 +27,7 @@ func TestEmulateServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := newRootCmd()
-	var out, errb syncBuffer
+	var out, errb testtool.SyncBuffer
 	root.SetOut(&out)
 	root.SetErr(&errb)
 	root.SetArgs([]string{"emulate", "--image", iso, "--listen", "127.0.0.1:0", "--log", filepath.Join(dir, "log")})

@@ -6,6 +6,7 @@
 package testtool
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -181,4 +183,24 @@ func FakeSysfs(t testing.TB, units []FakeUnit, blocks ...string) string {
 		node(dir, "block", b, "block")
 	}
 	return sys
+}
+
+// SyncBuffer is a bytes.Buffer that one goroutine (a child process's
+// output copier, a command) writes while the test reads it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
