@@ -70,13 +70,7 @@ func checkText(t *testing.T, packs []byte, l *disc.Layout) {
 func TestPressedCDText(t *testing.T) {
 	l := cdTextLayout()
 	open := func(string) (io.ReaderAt, error) { return bytes.NewReader(nil), nil }
-	m, err := NewPressedLayout(l, open)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := New(Config{})
-	d.Insert(m)
-	ready(t, d)
+	d := pressedDrive(t, l)
 	packs := readCDText(t, d)
 	want, err := mmc.EncodeCDText(l, mmc.CDTextOptions{})
 	if err != nil {
@@ -93,7 +87,8 @@ func TestPressedCDText(t *testing.T) {
 
 	// Text outside ISO 8859-1 reads back as '?'.
 	l.Sessions[0].Tracks[1].Text.Title = "日本"
-	if m, err = NewPressedLayout(l, open); err != nil {
+	m, err := NewPressedLayout(l, open)
+	if err != nil {
 		t.Fatal(err)
 	}
 	d.Insert(m)
@@ -391,19 +386,12 @@ func TestATIPLeadInConstant(t *testing.T) {
 // the layout read back from the drive marks the track CD-i; a Mode 2 track
 // of another disc gives CD-ROM XA (20h).
 func TestPressedCDI(t *testing.T) {
-	open := func(string) (io.ReaderAt, error) { return bytes.NewReader(nil), nil }
 	for _, cdi := range []bool{true, false} {
 		l := &disc.Layout{Sessions: []disc.Session{{Number: 1, Tracks: []disc.Track{
 			{Number: 1, Mode: disc.Mode2, Start: 0, Length: 600, CDI: cdi},
 			{Number: 2, Mode: disc.Audio, Start: 600, Length: 300},
 		}}}}
-		m, err := NewPressedLayout(l, open)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := New(Config{})
-		d.Insert(m)
-		ready(t, d)
+		d := pressedDrive(t, l)
 		want := uint8(mmc.DiscTypeCDROMXA)
 		if cdi {
 			want = mmc.DiscTypeCDI
@@ -421,4 +409,18 @@ func TestPressedCDI(t *testing.T) {
 			t.Errorf("CDI %v: layout read back: %+v", cdi, back.Tracks())
 		}
 	}
+}
+
+// pressedDrive returns a ready drive holding a pressed disc of layout l
+// whose sectors read as zeros.
+func pressedDrive(t *testing.T, l *disc.Layout) *Drive {
+	t.Helper()
+	m, err := NewPressedLayout(l, func(string) (io.ReaderAt, error) { return bytes.NewReader(nil), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{})
+	d.Insert(m)
+	ready(t, d)
+	return d
 }
